@@ -1,0 +1,61 @@
+import { authorize } from './authorize.ts';
+import { errorClassesSource, type ErrorClassSpec } from './error-class.ts';
+import { compileScript } from './compile-script.ts';
+import { insertPrelude } from './internal/prelude.ts';
+import { type BodyCheck, compileValidator } from './internal/validate.ts';
+import type { WebtaskCompiler, WebtaskContext } from './types.ts';
+import { type Reply, withBody } from './with-body.ts';
+
+export type { BodyCheck, FieldKind } from './internal/validate.ts';
+
+/** A declarative description of an extensibility point. */
+export interface ExtensibilityPointDefinition {
+  /** The point's name, e.g. `client-credentials-exchange`. */
+  readonly name: string;
+  /** Checks on the request body, run in order after authorization; the first failure answers. */
+  readonly validate: readonly BodyCheck[];
+  /** The prefix of validation messages: `Body.` (default) or the reference's `Body .`. */
+  readonly messageLabel?: string;
+  /**
+   * The user function's arguments, before its callback, from the validated body and the webtask
+   * context. This is where a point decides whether the hook's `context` is the body's own object
+   * or a copy.
+   */
+  readonly args: (body: Record<string, unknown>, ctx: WebtaskContext) => unknown[];
+  /** Error classes in the user's scope without imports (each extends `ExtensibilityUserError`). */
+  readonly errors?: readonly ErrorClassSpec[];
+  /** Maps the hook's success value to the envelope's `data` (default: as is). */
+  readonly result?: (data: unknown) => unknown;
+}
+
+/**
+ * Build a webtask compiler for an extensibility point. Every request to the compiled function is
+ * read (JSON body), authorized (Bearer secret), validated, passed to the user's function with a
+ * callback, and answered with the envelope; the error classes are in the user's scope. A script that
+ * does not compile still compiles to a function, which answers every authorized request with the
+ * compile error.
+ */
+export function defineExtensibilityPoint(definition: ExtensibilityPointDefinition): WebtaskCompiler {
+  const prelude = errorClassesSource(definition.errors ?? []);
+  const validate = compileValidator(definition.validate, definition.messageLabel ?? 'Body.');
+  const { args, result } = definition;
+
+  return function extensibilityPointCompiler(options, cb) {
+    if (typeof options?.script !== 'string' || typeof options.nodejsCompiler !== 'function') {
+      return cb(new TypeError('A compiler needs options.script (a string) and options.nodejsCompiler (a function)'));
+    }
+    const bodyOptions = { maxBodySize: options.maxBodySize };
+    compileScript(options, insertPrelude(options.script, prelude), ({ fn, failure }) => {
+      const run = fn
+        ? (ctx: WebtaskContext, reply: Reply): void => {
+            const invalid = authorize(ctx) ?? validate(ctx.body);
+            if (invalid) return reply(invalid);
+            const params = args(ctx.body as Record<string, unknown>, ctx);
+            params.push(reply);
+            fn(...params);
+          }
+        : (ctx: WebtaskContext, reply: Reply): void => reply(authorize(ctx) ?? failure);
+      cb(null, withBody(run, bodyOptions, result));
+    });
+  };
+}

@@ -1,0 +1,17 @@
+/** Every code an `ExtCompilersError` can carry. Callers switch on `code`, never on `instanceof`. */
+export type ExtCompilersErrorCode =
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_BODY_READ'
+  | 'ERR_COMPILE_NOT_A_FUNCTION';
+
+/** The toolkit's one error type: a stable `code` is its identity; data lives on `details`. */
+export class ExtCompilersError extends Error {
+  readonly code: ExtCompilersErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ExtCompilersErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options?.details;
+  }
+}

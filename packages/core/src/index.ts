@@ -1,0 +1,32 @@
+export { authorize, PREVIOUS_SECRET_NAME, SECRET_NAME } from './authorize.ts';
+export { type Compiled, compileScript } from './compile-script.ts';
+export {
+  type BodyCheck,
+  defineExtensibilityPoint,
+  type ExtensibilityPointDefinition,
+  type FieldKind,
+} from './define-extensibility-point.ts';
+export { errorPayload, isError, sendError, sendSuccess, successPayload, toError } from './envelope.ts';
+export { type ErrorClassSpec, errorClassesSource } from './error-class.ts';
+export { ExtCompilersError, type ExtCompilersErrorCode } from './ext-compilers-error.ts';
+export {
+  ExtensibilityUserError,
+  InvalidRequestError,
+  InvalidScopeError,
+  PreUserRegistrationError,
+  SendPhoneMessageError,
+  ServerError,
+} from './extensibility-user-error.ts';
+export { DEFAULT_MAX_BODY_SIZE, type ReadBodyOptions, readBody } from './read-body.ts';
+export type {
+  Callback,
+  CompilerOptions,
+  ExtensibilityHandler,
+  NodejsCompiler,
+  WebtaskCompiler,
+  WebtaskContext,
+  WebtaskFunction,
+  WebtaskRequest,
+  WebtaskResponse,
+} from './types.ts';
+export { type Reply, withBody } from './with-body.ts';

@@ -1,0 +1,81 @@
+import { plainError } from './plain-error.ts';
+
+/** What a body field must be. The `null` variants exist to keep auth0-ext-compilers' answers. */
+export type FieldKind =
+  /** a non-null object */
+  | 'object'
+  /** `typeof` is `'object'`: a null passes (the reference lets it through) */
+  | 'object-or-null'
+  /** anything but null: for optional objects the reference silently replaces when not objects */
+  | 'not-null'
+  | 'string'
+  /** falsy or an array */
+  | 'empty-or-array';
+
+/** One validation step: the dotted path of a body field and what it must be. */
+export type BodyCheck =
+  | { readonly path: string; readonly is: FieldKind; readonly optional?: boolean }
+  | { readonly path: string; readonly oneOf: readonly string[]; readonly optional?: boolean };
+
+const PHRASES: Record<FieldKind, string> = {
+  object: 'is not an object',
+  'object-or-null': 'is not an object',
+  'not-null': 'is not an object',
+  string: 'is not a string',
+  'empty-or-array': 'is neither empty nor an array',
+};
+
+const TESTS: Record<FieldKind, (value: unknown) => boolean> = {
+  object: (v) => typeof v === 'object' && v !== null,
+  'object-or-null': (v) => typeof v === 'object',
+  'not-null': (v) => v !== null,
+  string: (v) => typeof v === 'string',
+  'empty-or-array': (v) => !v || Array.isArray(v),
+};
+
+/** A body validator: returns the error of the first failing check, in order, or undefined. */
+export type Validator = (body: unknown) => Error | undefined;
+
+interface CompiledCheck {
+  keys: string[];
+  test: (value: unknown) => boolean;
+  optional: boolean;
+  error: Error;
+}
+
+/**
+ * Compile the checks once, with their messages (`<label><path> received by extensibility point
+ * <phrase>`; `label` is `Body.`, or `Body .` for client-credentials-exchange, as in the
+ * reference). The body itself must always be a non-null object. A check whose parent is absent is
+ * skipped: that parent was optional.
+ */
+export function compileValidator(checks: readonly BodyCheck[], label: string): Validator {
+  const root = plainError('Body received by extensibility point is not an object');
+  const compiled: CompiledCheck[] = checks.map((check) => {
+    const phrase = 'oneOf' in check ? `is not ${check.oneOf.map((v) => `\`${v}\``).join(' or ')}` : PHRASES[check.is];
+    const allowed = 'oneOf' in check ? check.oneOf : undefined;
+    return {
+      keys: check.path.split('.'),
+      test: allowed ? (v) => allowed.includes(v as string) : TESTS[(check as { is: FieldKind }).is],
+      optional: check.optional === true,
+      error: plainError(`${label}${check.path} received by extensibility point ${phrase}`),
+    };
+  });
+  return (body) => {
+    if (typeof body !== 'object' || body === null) return root;
+    for (const check of compiled) {
+      let value: unknown = body;
+      let present = true;
+      for (const key of check.keys) {
+        if (value === undefined || value === null) {
+          present = false;
+          break;
+        }
+        value = (value as Record<string, unknown>)[key];
+      }
+      if (!present || (check.optional && value === undefined)) continue;
+      if (!check.test(value)) return check.error;
+    }
+    return undefined;
+  };
+}

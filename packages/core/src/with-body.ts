@@ -1,0 +1,29 @@
+import { readBody } from './read-body.ts';
+import { createReply, type Reply } from './internal/reply.ts';
+import type { ExtensibilityHandler, WebtaskContext, WebtaskRequest, WebtaskResponse } from './types.ts';
+
+export type { Reply } from './internal/reply.ts';
+
+/**
+ * A 3-ary webtask function that makes `ctx.body` hold the request body (see `readBody`), then runs
+ * `run(ctx, reply)`. `reply(error, data)` answers with the envelope once; later calls do nothing.
+ * A read error, or a synchronous throw from `run` (the user's function included), is answered
+ * with the error envelope instead of escaping to the runtime.
+ */
+export function withBody(
+  run: (ctx: WebtaskContext, reply: Reply) => void,
+  options: { maxBodySize?: number | undefined } = {},
+  result?: (data: unknown) => unknown,
+): ExtensibilityHandler {
+  return function extensibilityPoint(ctx: WebtaskContext, req: WebtaskRequest, res: WebtaskResponse): void {
+    const reply = createReply(res, result);
+    readBody(ctx, req, options, (error) => {
+      if (error) return reply(error);
+      try {
+        run(ctx, reply);
+      } catch (thrown) {
+        reply(thrown ?? new Error(String(thrown)));
+      }
+    });
+  };
+}
