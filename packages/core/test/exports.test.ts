@@ -1,0 +1,31 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+test('the public surface of @ext-compilers/core', async () => {
+  assert.equal(Object.keys(await import('@ext-compilers/core')).sort(), [
+    'DEFAULT_MAX_BODY_SIZE',
+    'ExtCompilersError',
+    'ExtensibilityUserError',
+    'InvalidRequestError',
+    'InvalidScopeError',
+    'PREVIOUS_SECRET_NAME',
+    'PreUserRegistrationError',
+    'SECRET_NAME',
+    'SendPhoneMessageError',
+    'ServerError',
+    'authorize',
+    'compileScript',
+    'defineExtensibilityPoint',
+    'errorClassesSource',
+    'errorPayload',
+    'isError',
+    'readBody',
+    'sendError',
+    'sendSuccess',
+    'successPayload',
+    'toError',
+    'withBody',
+  ]);
+});
+
+test.run();
