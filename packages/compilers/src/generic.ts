@@ -19,7 +19,7 @@ export const generic: WebtaskCompiler = function genericCompiler(options, cb) {
   if (typeof options?.script !== 'string' || typeof options.nodejsCompiler !== 'function') {
     return cb(new TypeError('A compiler needs options.script (a string) and options.nodejsCompiler (a function)'));
   }
-  compileScript(options, options.script, ({ fn, failure, error }) => {
+  compileScript(options, {}, ({ fn, failure, error }) => {
     if (error) return cb(error as Error);
     if (!fn) return cb(null, withBody((ctx, reply) => reply(authorize(ctx) ?? failure), options));
     if (fn.length === 3) return cb(null, raw(fn));

@@ -1,5 +1,6 @@
 import { ExtCompilersError } from './ext-compilers-error.ts';
 import { stackHeader } from './internal/plain-error.ts';
+import { insertPrelude } from './internal/prelude.ts';
 import type { CompilerOptions } from './types.ts';
 
 const COMPILE_FAILED = 'Unable to compile the extensibility code as javascript';
@@ -10,20 +11,35 @@ export type Compiled =
   /** `error` is what the compiler reported (absent when the export is not a function). */
   | { fn?: undefined; failure: Error; error: unknown };
 
+/** How `compileScript` prepares the script. */
+export interface CompileScriptSettings {
+  /**
+   * Source (one line) to put in the script's scope, e.g. `errorClassesSource(...)`. It goes after
+   * the hashbang and directive prologue, on the same line, so user line numbers do not move.
+   */
+  prelude?: string | undefined;
+}
+
 /**
- * Run `options.nodejsCompiler` on `script` and call back exactly once, whatever the compiler does
+ * Run `options.nodejsCompiler` on `options.script` (with the prelude, if any) and call back exactly once, whatever the compiler does
  * (throw, call back twice, call back synchronously). A compile error or a non-function export
  * becomes a failure in the reference's shape: message `Unable to compile the extensibility code as
  * javascript`, the original message in `error_description`. The failure is built once and never
  * mutated, so every request reports the same thing (the reference overwrites the message on the
  * first request and reports its own text on the second).
  */
-export function compileScript(options: CompilerOptions, script: string, cb: (compiled: Compiled) => void): void {
+export function compileScript(
+  options: CompilerOptions,
+  settings: CompileScriptSettings,
+  cb: (compiled: Compiled) => void,
+): void {
+  const { prelude } = settings;
+  const script = prelude ? insertPrelude(options.script, prelude) : options.script;
   let called = false;
   const done = (error: unknown, exported?: unknown): void => {
     if (called) return;
     called = true;
-    if (error) cb({ failure: compileFailure(error), error });
+    if (error) cb({ failure: compileFailure(error, prelude), error });
     else if (typeof exported !== 'function') cb({ failure: notAFunction(), error: undefined });
     else cb({ fn: exported as (...args: unknown[]) => unknown });
   };
@@ -34,10 +50,10 @@ export function compileScript(options: CompilerOptions, script: string, cb: (com
   }
 }
 
-function compileFailure(error: unknown): Error {
+function compileFailure(error: unknown, prelude: string | undefined): Error {
   const original = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as Record<string, unknown>;
   const failure = new Error(COMPILE_FAILED) as Error & Record<string, unknown>;
-  failure.stack = stackHeader(original.stack, `Error: ${COMPILE_FAILED}`);
+  failure.stack = withoutPrelude(stackHeader(original.stack, `Error: ${COMPILE_FAILED}`), prelude);
   for (const key of Object.getOwnPropertyNames(original)) {
     if (key !== 'stack' && key !== 'message') failure[key] = original[key];
   }
@@ -50,4 +66,22 @@ function notAFunction(): Error {
   failure.stack = `Error: ${COMPILE_FAILED}`;
   failure.error_description = 'Supplied code must return or export a function.';
   return failure;
+}
+
+/**
+ * A syntax error's stack header quotes the offending line; when that is the line the prelude was
+ * put on, take the prelude out of the quote and move the caret back, so the user sees their line.
+ */
+function withoutPrelude(header: string, prelude: string | undefined): string {
+  if (!prelude) return header;
+  const inserted = `;${prelude};`;
+  const lines = header.split('\n');
+  const at = lines[1]?.indexOf(inserted) ?? -1;
+  if (at === -1) return header;
+  lines[1] = (lines[1] as string).replace(inserted, '');
+  const caret = lines[2];
+  if (caret !== undefined && /^ *\^+$/.test(caret) && caret.indexOf('^') >= at + inserted.length) {
+    lines[2] = caret.slice(inserted.length);
+  }
+  return lines.join('\n');
 }

@@ -1,7 +1,6 @@
 import { authorize } from './authorize.ts';
 import { errorClassesSource, type ErrorClassSpec } from './error-class.ts';
 import { compileScript } from './compile-script.ts';
-import { insertPrelude } from './internal/prelude.ts';
 import { type BodyCheck, compileValidator } from './internal/validate.ts';
 import type { WebtaskCompiler, WebtaskContext } from './types.ts';
 import { type Reply, withBody } from './with-body.ts';
@@ -45,7 +44,7 @@ export function defineExtensibilityPoint(definition: ExtensibilityPointDefinitio
       return cb(new TypeError('A compiler needs options.script (a string) and options.nodejsCompiler (a function)'));
     }
     const bodyOptions = { maxBodySize: options.maxBodySize };
-    compileScript(options, insertPrelude(options.script, prelude), ({ fn, failure }) => {
+    compileScript(options, { prelude }, ({ fn, failure }) => {
       const run = fn
         ? (ctx: WebtaskContext, reply: Reply): void => {
             const invalid = authorize(ctx) ?? validate(ctx.body);

@@ -1,5 +1,5 @@
 export { authorize, PREVIOUS_SECRET_NAME, SECRET_NAME } from './authorize.ts';
-export { type Compiled, compileScript } from './compile-script.ts';
+export { type Compiled, type CompileScriptSettings, compileScript } from './compile-script.ts';
 export {
   type BodyCheck,
   defineExtensibilityPoint,

@@ -41,7 +41,7 @@ export function readBody(
     if (length > limit) {
       cleanup();
       req.resume(); // discard the rest so the connection is not left hanging
-      cb(new ExtCompilersError('ERR_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`, { details: { limit } }));
+      cb(answerable(new ExtCompilersError('ERR_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`, { details: { limit } })));
     } else {
       chunks.push(buffer);
     }
@@ -52,7 +52,7 @@ export function readBody(
   };
   const onError = (error: Error): void => {
     cleanup();
-    cb(new ExtCompilersError('ERR_BODY_READ', `Failed to read the request body: ${error.message}`));
+    cb(answerable(new ExtCompilersError('ERR_BODY_READ', `Failed to read the request body: ${error.message}`)));
   };
   const cleanup = (): void => {
     req.removeListener('data', onData);
@@ -82,4 +82,10 @@ function finish(ctx: WebtaskContext, req: WebtaskRequest, raw: Buffer, cb: (erro
     return cb(plainError((error as Error).message, SyntaxError));
   }
   cb();
+}
+
+// These errors go out in the envelope: their frames would only show the server's own paths.
+function answerable(error: ExtCompilersError): ExtCompilersError {
+  error.stack = `Error: ${error.message}`;
+  return error;
 }

@@ -112,6 +112,16 @@ test('a compile error answers every authorized request the same way', async () =
   assert.is(denied.payload.data.message, 'Unauthorized extensibility point');
 });
 
+test('a compile error on the prelude line quotes the user line, not the prelude', async () => {
+  const fn = await compile('module.exports = function (l, c, cb) { cb(null, 1 +); };');
+  const { payload } = await call(fn, { body: { lead: { email: 'x' } } });
+  assert.not.match(payload.data.stack, /class/);
+  const [location, source, caret] = payload.data.stack.split('\n');
+  assert.match(location, /webtask\.js:1$/);
+  assert.is(source, 'module.exports = function (l, c, cb) { cb(null, 1 +); };');
+  assert.is(caret.indexOf('^'), source.indexOf('+)') + 1);
+});
+
 test('a script that exports no function answers ERR_COMPILE_NOT_A_FUNCTION', async () => {
   const fn = await compile('module.exports = 42;');
   const { payload } = await call(fn, { body: { lead: { email: 'x' } } });

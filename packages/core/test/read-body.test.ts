@@ -56,6 +56,7 @@ test('a body over the limit is refused with ERR_BODY_TOO_LARGE', async () => {
   const error = (await read(ctx, request('POST', ['{"a":"', 'x'.repeat(50), '"}']), 16)) as Error & { code?: string };
   assert.is(error?.code, 'ERR_BODY_TOO_LARGE');
   assert.is(error?.message, 'Request body exceeds the limit of 16 bytes');
+  assert.is(error?.stack, 'Error: Request body exceeds the limit of 16 bytes', 'no server frames in the envelope');
   assert.is(ctx.body, undefined);
 });
 
