@@ -1,1 +1,16 @@
+export { cases } from './cases.ts';
+export { main } from './main.ts';
 export { createNodejsCompiler, type NodejsCompilerOptions, nodejsCompiler } from './nodejs-compiler.ts';
+export { type RunConformanceOptions, runConformance } from './run-conformance.ts';
+export type {
+  CaseCategory,
+  CaseRequest,
+  CaseResult,
+  ConformanceCase,
+  Difference,
+  Expectation,
+  ExpectedResponse,
+  PointName,
+  Profile,
+  Report,
+} from './types.ts';
