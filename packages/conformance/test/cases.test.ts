@@ -1,0 +1,54 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cases } from '@ext-compilers/conformance';
+
+const POINTS = [
+  'generic',
+  'client-credentials-exchange',
+  'password-exchange',
+  'pre-user-registration',
+  'post-user-registration',
+  'post-change-password',
+  'send-phone-message',
+];
+
+test('at least 150 cases, with unique ids of the form <point>: <title>', () => {
+  assert.ok(cases.length >= 150, String(cases.length));
+  assert.is(new Set(cases.map((c) => c.id)).size, cases.length);
+  for (const c of cases) assert.is(c.id, `${c.point}: ${c.title}`);
+});
+
+test('every compiler has success, authorization, compile and robustness cases', () => {
+  for (const point of POINTS) {
+    const categories = new Set(cases.filter((c) => c.point === point).map((c) => c.category));
+    for (const category of ['success', 'authorization', 'compile', 'robustness', 'body', 'callback-errors', 'serialization']) {
+      assert.ok(categories.has(category as never), `${point} lacks ${category}`);
+    }
+  }
+});
+
+test('every difference names what the reference does and why', () => {
+  const differences = cases.filter((c) => c.difference);
+  assert.ok(differences.length > 0);
+  for (const c of differences) {
+    assert.ok(c.difference?.reason, c.id);
+    assert.ok(['answer', 'crash', 'hang', 'compile-error'].includes(c.difference?.reference.kind as string), c.id);
+  }
+});
+
+test('the list is frozen', () => {
+  assert.ok(Object.isFrozen(cases));
+  assert.ok(Object.isFrozen(cases[0]));
+  assert.throws(() => (cases as unknown as unknown[]).push(1));
+});
+
+test('validation messages keep the reference spelling (Body . for client-credentials-exchange)', () => {
+  const messages = (point: string) =>
+    cases
+      .filter((c) => c.point === point && c.category === 'validation' && c.expect.kind === 'answer')
+      .map((c) => JSON.stringify(c.expect));
+  assert.ok(messages('client-credentials-exchange').some((m) => m.includes('Body .client received by extensibility point is not an object')));
+  assert.ok(messages('password-exchange').some((m) => m.includes('Body.user received by extensibility point is not an object')));
+});
+
+test.run();
