@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { plainError } from './internal/plain-error.ts';
 import type { WebtaskContext } from './types.ts';
 
@@ -21,11 +21,11 @@ export function authorize(ctx: WebtaskContext): Error | undefined {
   const header = ctx.headers?.authorization;
   const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
   if (match) {
-    const presented = digest(match[1] as string);
+    const presented = hash('sha256', match[1] as string, 'buffer');
     // Both candidates are always compared, so the time taken says nothing about which one matched.
-    const current = timingSafeEqual(presented, digest(secret));
+    const current = timingSafeEqual(presented, secretDigest(secret));
     const previousSecret = secrets[PREVIOUS_SECRET_NAME];
-    const previous = timingSafeEqual(presented, digest(previousSecret || secret)) && !!previousSecret;
+    const previous = timingSafeEqual(presented, secretDigest(previousSecret || secret)) && !!previousSecret;
     if (current || previous) return undefined;
   }
   const error = plainError('Unauthorized extensibility point') as Error & { statusCode: number };
@@ -33,7 +33,18 @@ export function authorize(ctx: WebtaskContext): Error | undefined {
   return error;
 }
 
-// Comparing fixed-length digests keeps timingSafeEqual from throwing on, or leaking, a length difference.
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+// Comparing fixed-length digests keeps timingSafeEqual from throwing on, or leaking, a length
+// difference. A secret's digest is remembered (it changes only with a rotation); the cache is
+// bounded so that many tenants' secrets cannot grow it without limit.
+const digests = new Map<string, Buffer>();
+const MAX_DIGESTS = 1024;
+
+function secretDigest(secret: string): Buffer {
+  let digest = digests.get(secret);
+  if (digest === undefined) {
+    if (digests.size >= MAX_DIGESTS) digests.clear();
+    digest = hash('sha256', secret, 'buffer');
+    digests.set(secret, digest);
+  }
+  return digest;
 }

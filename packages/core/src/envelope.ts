@@ -18,7 +18,7 @@ export function isError(value: unknown): value is Error {
 export function toError(value: unknown): Error {
   if (isError(value)) return value;
   const message = (value as { message?: unknown } | null | undefined)?.message;
-  return plainError((typeof message === 'string' && message) || String(value) || 'Unknown error');
+  return plainError((message ? String(message) : String(value)) || 'Unknown error');
 }
 
 /** The JSON text of `{status: 'error', data}` where `data` holds every own property of the error. */

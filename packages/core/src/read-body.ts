@@ -16,9 +16,10 @@ export interface ReadBodyOptions {
 
 /**
  * Make `ctx.body` hold the request body, then call `cb()` (or `cb(error)`). A GET, HEAD or OPTIONS
- * request, or a context whose body the runtime already parsed, is left as it is. A body the runtime
- * already read (`ctx.body_raw`, or a stream that has ended) is parsed from what was read, never
- * waited for again. Otherwise the stream is read up to `maxBodySize` bytes. Parsing follows
+ * request, or a context whose body the runtime already parsed, is left as it is. When the runtime
+ * read the stream (`ctx.body_raw` is set, or the stream has ended) but parsed nothing truthy, the
+ * body is `null`; the stream is never waited on again. Otherwise the stream is read up to
+ * `maxBodySize` bytes. Parsing follows
  * auth0-ext-compilers: an empty body is `null`, a JSON media type is `JSON.parse`d (a syntax error
  * is the error), anything else is the raw bytes as a Buffer.
  */
@@ -30,7 +31,10 @@ export function readBody(
 ): void {
   if (BODYLESS.has(req.method as string) || ctx.body) return cb();
   if (typeof ctx.body_raw === 'string' || req.readableEnded) {
-    return finish(ctx, req, Buffer.from(ctx.body_raw ?? ''), cb);
+    // The runtime read the body and could not make a value of it: there is no body. (The
+    // reference reads the ended stream again, which yields nothing, hence null.)
+    ctx.body = null;
+    return cb();
   }
   const limit = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
   const chunks: Buffer[] = [];

@@ -17,13 +17,16 @@ export function withBody(
 ): ExtensibilityHandler {
   return function extensibilityPoint(ctx: WebtaskContext, req: WebtaskRequest, res: WebtaskResponse): void {
     const reply = createReply(res, result);
-    readBody(ctx, req, options, (error) => {
-      if (error) return reply(error);
-      try {
-        run(ctx, reply);
-      } catch (thrown) {
-        reply(thrown ?? new Error(String(thrown)));
-      }
-    });
+    // The common case, a body the runtime already parsed, needs no callback.
+    if (ctx.body) return guarded(run, ctx, reply);
+    readBody(ctx, req, options, (error) => (error ? reply(error) : guarded(run, ctx, reply)));
   };
+}
+
+function guarded(run: (ctx: WebtaskContext, reply: Reply) => void, ctx: WebtaskContext, reply: Reply): void {
+  try {
+    run(ctx, reply);
+  } catch (thrown) {
+    reply(thrown ?? new Error(String(thrown)));
+  }
 }

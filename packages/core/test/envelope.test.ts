@@ -33,6 +33,8 @@ test('non-Error values become an Error with the reference message rules', () => 
   assert.is(toError('text').message, 'text');
   assert.is(toError({ message: 'from object' }).message, 'from object');
   assert.is(toError({}).message, '[object Object]');
+  assert.is(toError({ message: 42 }).message, '42');
+  assert.is(toError({ message: '' }).message, '[object Object]');
   assert.is(toError('').message, 'Unknown error');
   assert.is(toError('text').stack, 'Error: text');
 });
