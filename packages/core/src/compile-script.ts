@@ -1,5 +1,7 @@
 import { ExtCompilersError } from './ext-compilers-error.ts';
 import { stackHeader } from './internal/plain-error.ts';
+import type { ErrorClassSpec } from './error-class.ts';
+import { errorScope } from './internal/error-scope.ts';
 import { insertPrelude } from './internal/prelude.ts';
 import type { CompilerOptions } from './types.ts';
 
@@ -14,10 +16,11 @@ export type Compiled =
 /** How `compileScript` prepares the script. */
 export interface CompileScriptSettings {
   /**
-   * Source (one line) to put in the script's scope, e.g. `errorClassesSource(...)`. It goes after
-   * the hashbang and directive prologue, on the same line, so user line numbers do not move.
+   * Error classes to put in the script's scope, each extending `ExtensibilityUserError`. They are
+   * bound after the hashbang and directive prologue, on the same line, so user line numbers do not
+   * move; only the classes the script mentions are bound.
    */
-  prelude?: string | undefined;
+  errors?: readonly ErrorClassSpec[] | undefined;
 }
 
 /**
@@ -33,8 +36,17 @@ export function compileScript(
   settings: CompileScriptSettings,
   cb: (compiled: Compiled) => void,
 ): void {
-  const { prelude } = settings;
-  const script = prelude ? insertPrelude(options.script, prelude) : options.script;
+  const prelude = settings.errors ? errorScope(settings.errors)(options.script) : undefined;
+  if (!prelude) return compileOnce(options, options.script, undefined, cb);
+  compileOnce(options, insertPrelude(options.script, prelude.fast), prelude.fast, (compiled) => {
+    // Only the fast prelude's own failure (no registry in the script's realm) is retried.
+    const message = (compiled.error as { message?: unknown } | undefined)?.message;
+    if (typeof message !== 'string' || !message.includes(prelude.missing)) return cb(compiled);
+    compileOnce(options, insertPrelude(options.script, prelude.inline), prelude.inline, cb);
+  });
+}
+
+function compileOnce(options: CompilerOptions, script: string, prelude: string | undefined, cb: (compiled: Compiled) => void): void {
   let called = false;
   const done = (error: unknown, exported?: unknown): void => {
     if (called) return;

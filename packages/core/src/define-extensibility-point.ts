@@ -1,6 +1,7 @@
 import { authorize } from './authorize.ts';
-import { errorClassesSource, type ErrorClassSpec } from './error-class.ts';
+import type { ErrorClassSpec } from './error-class.ts';
 import { compileScript } from './compile-script.ts';
+import { errorScope } from './internal/error-scope.ts';
 import { type BodyCheck, compileValidator } from './internal/validate.ts';
 import type { WebtaskCompiler, WebtaskContext } from './types.ts';
 import { type Reply, withBody } from './with-body.ts';
@@ -35,7 +36,8 @@ export interface ExtensibilityPointDefinition {
  * compile error.
  */
 export function defineExtensibilityPoint(definition: ExtensibilityPointDefinition): WebtaskCompiler {
-  const prelude = errorClassesSource(definition.errors ?? []);
+  const errors = definition.errors ?? [];
+  errorScope(errors); // registers the classes and checks their names now, not at the first compile
   const validate = compileValidator(definition.validate, definition.messageLabel ?? 'Body.');
   const { args, result } = definition;
 
@@ -44,7 +46,7 @@ export function defineExtensibilityPoint(definition: ExtensibilityPointDefinitio
       return cb(new TypeError('A compiler needs options.script (a string) and options.nodejsCompiler (a function)'));
     }
     const bodyOptions = { maxBodySize: options.maxBodySize };
-    compileScript(options, { prelude }, ({ fn, failure }) => {
+    compileScript(options, { errors }, ({ fn, failure }) => {
       const run = fn
         ? (ctx: WebtaskContext, reply: Reply): void => {
             const invalid = authorize(ctx) ?? validate(ctx.body);
