@@ -72,6 +72,13 @@ test('only the classes a script mentions are bound, from the realm registry', as
   assert.match(seen[0]!, /^;let\{TeapotError\}=__extCompilersErrors_[0-9a-f]{12};;module/);
 });
 
+test('names count as whole identifiers only', async () => {
+  const script = 'class MyTeapotError extends Error {}; const TeapotErrors = 1; module.exports = () => MyTeapotError;';
+  assert.equal((await compile(script)).seen, [script]);
+  const both = await compile('module.exports = () => [TeapotError, InvalidScopeError, $TeapotError];');
+  assert.match(both.seen[0]!, /^;let\{InvalidScopeError,TeapotError\}=/);
+});
+
 test('the classes behave as the reference classes do', async () => {
   const { fn } = await compile(probe);
   const { errors: made, facts } = fn!() as { errors: Error[]; facts: Record<string, unknown> };
