@@ -51,12 +51,28 @@ export function defineExtensibilityPoint(definition: ExtensibilityPointDefinitio
         ? (ctx: WebtaskContext, reply: Reply): void => {
             const invalid = authorize(ctx) ?? validate(ctx.body);
             if (invalid) return reply(invalid);
-            const params = args(ctx.body as Record<string, unknown>, ctx);
-            params.push(reply);
-            fn(...params);
+            call(fn, args(ctx.body as Record<string, unknown>, ctx), reply);
           }
         : (ctx: WebtaskContext, reply: Reply): void => reply(authorize(ctx) ?? failure);
       cb(null, withBody(run, bodyOptions, result));
     });
   };
+}
+
+// The hook's arguments and its callback, without growing the array on every request.
+function call(fn: (...args: unknown[]) => unknown, a: unknown[], reply: Reply): void {
+  switch (a.length) {
+    case 1:
+      return void fn(a[0], reply);
+    case 2:
+      return void fn(a[0], a[1], reply);
+    case 3:
+      return void fn(a[0], a[1], a[2], reply);
+    case 4:
+      return void fn(a[0], a[1], a[2], a[3], reply);
+    case 5:
+      return void fn(a[0], a[1], a[2], a[3], a[4], reply);
+    default:
+      return void fn(...a, reply);
+  }
 }
