@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { PointName } from '@ext-compilers/conformance';
 import type { WebtaskContext } from '@ext-compilers/core';
 
-/** The wt-compiler names of the seven points, as `ext-compilers` and auth0-ext-compilers export them. */
-export type PointName =
-  | 'generic'
-  | 'client-credentials-exchange'
-  | 'password-exchange'
-  | 'pre-user-registration'
-  | 'post-user-registration'
-  | 'post-change-password'
-  | 'send-phone-message';
+/** The wt-compiler names of the seven points (from the conformance suite). */
+export type { PointName };
 
 /** One point as the benchmark drives it: a typical hook, the body Auth0 posts, and the hook's arguments. */
 export interface BenchPoint {
