@@ -62,7 +62,9 @@ async function load(spec: object | string, cwd: string): Promise<Target> {
   try {
     return await loadTarget(spec, cwd);
   } catch (cause) {
-    const error = new Error(`Cannot load compilers from ${JSON.stringify(spec)}: ${(cause as Error)?.message ?? cause}`, { cause });
+    // Node appends the require stack (this package's own paths) to the message: keep the first line.
+    const reason = String((cause as Error)?.message ?? cause).split('\n')[0];
+    const error = new Error(`Cannot load compilers from ${JSON.stringify(spec)}: ${reason}`, { cause });
     throw Object.assign(error, { code: 'ERR_CONFORMANCE_LOAD' });
   }
 }
