@@ -28,6 +28,21 @@ test('anything else is refused with the reference message and statusCode', () =>
   }
 });
 
+test('near misses are refused: prefixes, repetitions, extensions, other cases, other scripts', () => {
+  const secrets = { 'auth0-extension-secret': 'Zk9#ü-secret' };
+  assert.is(authorize(ctx('Bearer Zk9#ü-secret', secrets)), undefined);
+  for (const guess of ['Zk9#ü-secre', 'Zk9#ü-secret-', 'Zk9#ü-secretZk9#ü-secret', 'zk9#ü-secret', 'Zk9#u-secret', 'Zk9#ü-secreT', 'x']) {
+    assert.ok(authorize(ctx(`Bearer ${guess}`, secrets)), guess);
+  }
+});
+
+test('the header is read as the reference regex /^bearer (.+)$/i reads the trimmed value', () => {
+  const secrets = { 'auth0-extension-secret': 'a\nb' };
+  assert.ok(authorize(ctx('Bearer a\nb', secrets)), 'a line break never matches');
+  assert.ok(authorize(ctx('Bearer\ts3cret')), 'the separator is one space');
+  assert.is(authorize(ctx('bEaReR s3cret\n')), undefined, 'trailing whitespace is trimmed');
+});
+
 test('a missing headers object is treated as no Authorization header', () => {
   assert.is(authorize({ secrets: { 'auth0-extension-secret': 'x' } } as never)?.message, 'Unauthorized extensibility point');
 });
