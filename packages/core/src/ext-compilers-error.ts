@@ -2,7 +2,14 @@
 export type ExtCompilersErrorCode =
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_BODY_READ'
-  | 'ERR_COMPILE_NOT_A_FUNCTION';
+  | 'ERR_COMPILE_NOT_A_FUNCTION'
+  | 'ERR_COMPILE_SYNTAX'
+  | 'ERR_MODULES_SPEC'
+  | 'ERR_MODULES_MISSING'
+  | 'ERR_MODULES_NOT_FOUND'
+  | 'ERR_MODULES_NETWORK'
+  | 'ERR_MODULES_INSTALL'
+  | 'ERR_MODULES_LOCKED';
 
 /** The toolkit's one error type: a stable `code` is its identity; data lives on `details`. */
 export class ExtCompilersError extends Error {
