@@ -1,18 +1,91 @@
-import type { ModuleStore } from './types.ts';
+import { join } from 'node:path';
+import MagicString from 'magic-string';
+import { analyze } from './analyze.ts';
+import { resolveVersions, versionKey } from './internal/resolve-versions.ts';
+import type { ModuleSpec } from './parse-spec.ts';
+import type { ModuleStore, RequireSite, ResolvedModule } from './types.ts';
 
 export interface PrepareOptions {
+  /** The store versioned requires resolve against. */
   store: ModuleStore;
+  /** Install missing versions (one `store.ensure()` call for all of them) before failing; default false. */
   install?: boolean;
+  /** The name the source map gives the original source; default `webtask.js`. */
   filename?: string;
 }
 
-export interface PrepareResult {
-  code: string;
-  requires: readonly unknown[];
-  map: unknown;
+/** One require of the prepared script. */
+export interface PreparedRequire {
+  /** The literal text, or undefined for a dynamic require. */
+  readonly spec: string | undefined;
+  readonly kind: RequireSite['kind'];
+  /** For package requires: the name, the version as written (exact, range or tag) and the subpath. */
+  readonly name: string | undefined;
+  readonly version: string | undefined;
+  readonly subpath: string | undefined;
+  /** For rewritten requires: the exact version from the store, and the absolute path now required. */
+  readonly resolvedVersion: string | undefined;
+  readonly path: string | undefined;
+  readonly dynamic: boolean;
+  /** Where the argument is in the user's source: 1-based line, 0-based column. */
+  readonly line: number;
+  readonly column: number;
 }
 
-/** Placeholder while prepare is written (replaced in this session). */
-export async function prepare(_code: string, _options: PrepareOptions): Promise<PrepareResult> {
-  throw new Error('prepare: pending');
+/** A source map (version 3) as a plain, JSON-ready object. */
+export interface SourceMapObject {
+  readonly version: number;
+  readonly sources: readonly string[];
+  readonly sourcesContent: readonly (string | null)[] | undefined;
+  readonly names: readonly string[];
+  readonly mappings: string;
+}
+
+export interface PrepareResult {
+  /** The source to compile as CommonJS; line and column layout unchanged outside rewritten literals. */
+  code: string;
+  requires: readonly PreparedRequire[];
+  /** Maps `code` back to the user's source; undefined when the script has no `'use npm'` (code unchanged). */
+  map: SourceMapObject | undefined;
+}
+
+/**
+ * Make a script's versioned requires load from the store. With `'use npm'` at the top, every
+ * `require('name@version[/subpath]')` literal becomes the absolute path of that version in the
+ * store, so a standard CommonJS compile of `code` loads exactly it: nothing global is patched.
+ * Unversioned packages, built-ins and paths resolve as Node resolves them from the host. Without
+ * the directive the code is returned unchanged. Rejects with `ERR_COMPILE_SYNTAX`,
+ * `ERR_MODULES_SPEC` or `ERR_MODULES_MISSING` (`details: { specs }`).
+ */
+export async function prepare(code: string, options: PrepareOptions): Promise<PrepareResult> {
+  if (typeof options?.store?.resolve !== 'function') throw new TypeError('prepare() needs options.store, a ModuleStore');
+  const { requires: sites, directives } = analyze(code);
+  if (!directives.npm) return { code, requires: sites.map((site) => prepared(site, undefined, undefined)), map: undefined };
+  const versioned = sites.flatMap((site) => (isVersioned(site) ? [site.module] : []));
+  const resolved = versioned.length === 0 ? new Map<string, ResolvedModule>() : await resolveVersions(versioned, options.store, options.install === true);
+  const source = new MagicString(code);
+  const requires = sites.map((site) => {
+    const module = isVersioned(site) ? resolved.get(versionKey(site.module)) : undefined;
+    if (module === undefined) return prepared(site, undefined, undefined);
+    const path = site.module?.subpath === undefined ? module.directory : join(module.directory, site.module.subpath);
+    // Only the literal changes, so every other token keeps its line and column.
+    source.overwrite(site.start, site.end, JSON.stringify(path));
+    return prepared(site, module, path);
+  });
+  return { code: source.toString(), requires, map: sourceMap(source, options.filename ?? 'webtask.js') };
+}
+
+function isVersioned(site: RequireSite): site is RequireSite & { module: ModuleSpec } {
+  return site.module !== undefined && site.module.version !== undefined;
+}
+
+function prepared(site: RequireSite, module: ResolvedModule | undefined, path: string | undefined): PreparedRequire {
+  const { spec, kind, dynamic, line, column } = site;
+  const { name, version, subpath } = site.module ?? { name: undefined, version: undefined, subpath: undefined };
+  return { spec, kind, name, version, subpath, resolvedVersion: module?.version, path, dynamic, line, column };
+}
+
+function sourceMap(source: MagicString, filename: string): SourceMapObject {
+  const { version, sources, sourcesContent, names, mappings } = source.generateMap({ hires: true, source: filename, includeContent: true });
+  return { version, sources, sourcesContent, names, mappings };
 }
