@@ -43,10 +43,10 @@ export interface SourceMapObject {
 
 export interface PrepareResult {
   /** The source to compile as CommonJS; line and column layout unchanged outside rewritten literals. */
-  code: string;
-  requires: readonly PreparedRequire[];
+  readonly code: string;
+  readonly requires: readonly PreparedRequire[];
   /** Maps `code` back to the user's source; undefined when the script has no `'use npm'` (code unchanged). */
-  map: SourceMapObject | undefined;
+  readonly map: SourceMapObject | undefined;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function prepare(code: string, options: PrepareOptions): Promise<Pr
     source.overwrite(site.start, site.end, JSON.stringify(path));
     return prepared(site, module, path);
   });
-  return { code: source.toString(), requires, map: sourceMap(source, options.filename ?? 'webtask.js') };
+  return withLazyMap({ code: source.toString(), requires }, source, options.filename ?? 'webtask.js');
 }
 
 function isVersioned(site: RequireSite): site is RequireSite & { module: ModuleSpec } {
@@ -85,7 +85,20 @@ function prepared(site: RequireSite, module: ResolvedModule | undefined, path: s
   return { spec, kind, name, version, subpath, resolvedVersion: module?.version, path, dynamic, line, column };
 }
 
-function sourceMap(source: MagicString, filename: string): SourceMapObject {
-  const { version, sources, sourcesContent, names, mappings } = source.generateMap({ hires: true, source: filename, includeContent: true });
-  return { version, sources, sourcesContent, names, mappings };
+/**
+ * `map` is an enumerable getter, computed once on first read: a hi-res map costs about half as
+ * much as parsing the script, and most compiles never read it. The result still spreads,
+ * serializes and compares as a plain object.
+ */
+function withLazyMap(result: Omit<PrepareResult, 'map'>, source: MagicString, filename: string): PrepareResult {
+  let map: SourceMapObject | undefined;
+  return Object.defineProperty(result, 'map', {
+    enumerable: true,
+    get: () => {
+      if (map !== undefined) return map;
+      const { version, sources, sourcesContent, names, mappings } = source.generateMap({ hires: true, source: filename, includeContent: true });
+      map = { version, sources, sourcesContent, names, mappings };
+      return map;
+    },
+  }) as PrepareResult;
 }

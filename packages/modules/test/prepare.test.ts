@@ -79,7 +79,7 @@ test('the whole result: every require listed, the map names the file', () =>
       map: { ...(result.map as NonNullable<PrepareResult['map']>), version: 3, sources: ['/hooks/on-lead.js'], sourcesContent: [code], names: [] },
     };
     assert.equal(result, expected);
-    assert.is(JSON.parse(JSON.stringify(result.map)).version, 3);
+    assert.is(JSON.parse(JSON.stringify(result)).map.mappings, result.map?.mappings);
   }));
 
 test('the source map takes a token on line 3 back to line 3, column for column', () =>
