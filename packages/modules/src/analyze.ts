@@ -13,7 +13,7 @@ import type { Analysis, RequireSite } from './types.ts';
  * module goal). A require is static when its argument is a string literal or a template literal
  * without expressions; anything else is reported as `dynamic`. Throws `ERR_COMPILE_SYNTAX`
  * (`details: { line, column }`) for code that does not parse, and `ERR_MODULES_SPEC` for a
- * static package require that is not a valid package spec.
+ * static require that asks for a version but is not a valid package spec.
  */
 export function analyze(code: string): Analysis {
   if (typeof code !== 'string') throw new TypeError('The code to analyze must be a string');
@@ -32,7 +32,21 @@ function requireSite(call: CallExpression, position: ReturnType<typeof lineIndex
   const place = { start, end, ...position(start) };
   if (spec === undefined) return { spec, kind: 'dynamic', module: undefined, dynamic: true, ...place };
   const kind = specKind(spec);
-  return { spec, kind, module: kind === 'package' ? parseSpec(spec) : undefined, dynamic: false, ...place };
+  return { spec, kind, module: kind === 'package' ? packageSpec(spec) : undefined, dynamic: false, ...place };
+}
+
+/**
+ * The parsed spec, or undefined for one that is not a valid package name (Node will report it when
+ * the require runs, as it always has). A spec that asks for a version (`@` after the name's first
+ * character) and is invalid is refused here, since it would otherwise silently load the host's.
+ */
+function packageSpec(spec: string): RequireSite['module'] {
+  try {
+    return parseSpec(spec);
+  } catch (error) {
+    if (spec.indexOf('@', 1) !== -1) throw error;
+    return undefined;
+  }
 }
 
 /** The text of a string literal or of a template literal without expressions; else undefined. */

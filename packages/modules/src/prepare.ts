@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import MagicString from 'magic-string';
 import { analyze } from './analyze.ts';
+import { scanDirectives } from './internal/directives.ts';
 import { resolveVersions, versionKey } from './internal/resolve-versions.ts';
 import type { ModuleSpec } from './parse-spec.ts';
 import type { ModuleStore, RequireSite, ResolvedModule } from './types.ts';
@@ -54,13 +55,16 @@ export interface PrepareResult {
  * `require('name@version[/subpath]')` literal becomes the absolute path of that version in the
  * store, so a standard CommonJS compile of `code` loads exactly it: nothing global is patched.
  * Unversioned packages, built-ins and paths resolve as Node resolves them from the host. Without
- * the directive the code is returned unchanged. Rejects with `ERR_COMPILE_SYNTAX`,
+ * the directive the code is returned unchanged, unparsed, with no `requires` (`analyze()` lists
+ * them). Rejects with `ERR_COMPILE_SYNTAX`,
  * `ERR_MODULES_SPEC` or `ERR_MODULES_MISSING` (`details: { specs }`).
  */
 export async function prepare(code: string, options: PrepareOptions): Promise<PrepareResult> {
   if (typeof options?.store?.resolve !== 'function') throw new TypeError('prepare() needs options.store, a ModuleStore');
-  const { requires: sites, directives } = analyze(code);
-  if (!directives.npm) return { code, requires: sites.map((site) => prepared(site, undefined, undefined)), map: undefined };
+  // Without the directive nothing is rewritten, so nothing is parsed: a runtime calls prepare() on
+  // every compile, and parsing costs several times the compile itself.
+  if (!scanDirectives(code).npm) return { code, requires: [], map: undefined };
+  const { requires: sites } = analyze(code);
   const versioned = sites.flatMap((site) => (isVersioned(site) ? [site.module] : []));
   const resolved = versioned.length === 0 ? new Map<string, ResolvedModule>() : await resolveVersions(versioned, options.store, options.install === true);
   const source = new MagicString(code);

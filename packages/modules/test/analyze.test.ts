@@ -138,11 +138,19 @@ test('syntax errors: ERR_COMPILE_SYNTAX with line and column', () => {
   }
 });
 
-test('an invalid package spec is ERR_MODULES_SPEC naming it', () => {
-  for (const spec of ['lodash@1.0.0/../../etc/passwd', '', 'na me@1']) {
+test('an invalid spec that asks for a version is ERR_MODULES_SPEC naming it', () => {
+  for (const spec of ['lodash@1.0.0/../../etc/passwd', 'na me@1', 'x@1;rm']) {
     const error = caught(() => analyze(`require(${JSON.stringify(spec)});`));
     assert.equal([error.code, error.details], ['ERR_MODULES_SPEC', { spec }], spec);
   }
+});
+
+test('an invalid unversioned spec is reported without a parsed module, left to Node', () => {
+  const { requires } = analyze("require(''); require('Not Valid');");
+  assert.equal(requires.map((r) => [r.spec, r.kind, r.module]), [
+    ['', 'package', undefined],
+    ['Not Valid', 'package', undefined],
+  ]);
 });
 
 test('misuse is a TypeError', () => {
