@@ -5,7 +5,7 @@ import { type ModuleSpec, parseSpec } from './parse-spec.ts';
 import type { EnsureResult, InstallProgress, ModuleListing, ModuleStore, ResolvedModule } from './types.ts';
 import { type InstallContext, installSpec } from './internal/install.ts';
 import { createInstallJobs, createSlots } from './internal/install-jobs.ts';
-import { createStoreReader, pickVersion } from './internal/store-index.ts';
+import { createStoreReader, pickVersion, type StoreView } from './internal/store-index.ts';
 import { sweepTmp } from './internal/store-fs.ts';
 import { packageDirectory } from './internal/store-paths.ts';
 
@@ -32,6 +32,7 @@ export interface ModuleStoreOptions {
 const DEFAULT_INSTALL_TIMEOUT = 300_000;
 // npm processes of one store at once; more specs wait for a slot.
 const CONCURRENT_INSTALLS = 4;
+const MEMO_LIMIT = 10_000;
 
 /**
  * A side-by-side versioned module store in verquire's layout
@@ -53,10 +54,22 @@ export function createModuleStore(options: ModuleStoreOptions): ModuleStore {
   const install = createInstallJobs((spec, emit) => installSpec(ctx, spec, emit), options.onProgress);
   let swept: Promise<void> | undefined;
 
+  // Answers per view of the store (a new view whenever the index or the tags change), so that a
+  // compile's versioned requires cost a map lookup each.
+  let memoView: StoreView | undefined;
+  const memo = new Map<string, ResolvedModule | undefined>();
   const resolve = (input: string | ModuleSpec): ResolvedModule | undefined => {
+    const view = read();
+    if (view !== memoView || memo.size > MEMO_LIMIT) {
+      memoView = view;
+      memo.clear();
+    }
+    if (typeof input === 'string' && memo.has(input)) return memo.get(input);
     const spec = toSpec(input);
-    const version = pickVersion(read(), spec);
-    return version === undefined ? undefined : { name: spec.name, version, directory: packageDirectory(root, spec.name, version) };
+    const version = pickVersion(view, spec);
+    const resolved = version === undefined ? undefined : { name: spec.name, version, directory: packageDirectory(root, spec.name, version) };
+    if (typeof input === 'string') memo.set(input, resolved);
+    return resolved;
   };
 
   const ensure = async (specs: readonly (string | ModuleSpec)[], call?: { onProgress?: (event: InstallProgress) => void }): Promise<EnsureResult[]> => {
@@ -82,7 +95,7 @@ export function createModuleStore(options: ModuleStoreOptions): ModuleStore {
   };
 
   const list = async (): Promise<ModuleListing> => {
-    const view = read();
+    const view = read(true);
     const stored = view.names().flatMap((name) => view.versions(name).map((version) => ({ name, version })));
     const native = [...builtinModules].sort().map((name) => ({ name, version: 'native' }));
     return { node_version: process.version, modules: [...native, ...stored] };

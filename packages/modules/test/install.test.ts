@@ -118,6 +118,23 @@ test('the registry is down → ERR_MODULES_NETWORK naming the spec', async () =>
   assert.not.ok((error.details?.npm as string[]).some((line) => /^\s+at /.test(line)), 'no stack frames');
 });
 
+test('an install that outlasts installTimeout is killed: ERR_MODULES_INSTALL, nothing left behind', async () => {
+  const store = freshStore({ installTimeout: 1_500 });
+  registry.onTarball = () => new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+  try {
+    const [result] = await store.ensure(['fx-peer@1.0.0']);
+    const error = result?.error as Coded;
+    assert.is(error.code, 'ERR_MODULES_INSTALL');
+    assert.is(error.message, 'Cannot install fx-peer@1.0.0: npm did not finish within 1500 ms');
+    assert.is(error.details?.timeout, 1_500);
+  } finally {
+    registry.onTarball = undefined;
+  }
+  assert.is(store.resolve('fx-peer@1.0.0'), undefined);
+  assert.equal(readdirSync(join(store.root, '.tmp')), []);
+  assert.equal(readdirSync(join(store.root, '.locks')), []);
+});
+
 test('20 parallel ensure() calls for one spec run npm once', async () => {
   const installing: InstallProgress[] = [];
   const perCall: string[][] = [];

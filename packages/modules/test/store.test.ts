@@ -100,17 +100,29 @@ test('a version in the index whose directory is missing counts as absent', () =>
   assert.equal(store.versions('ms'), ['2.0.0']);
 });
 
-test('the index is re-read when the file changes (written in place or renamed over)', () => {
+// A store looks at its index again at most every 20 ms (resolution runs on every require of
+// every compile); its own installs re-read at once.
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 25));
+
+test('the index is re-read when the file changes (written in place or renamed over)', async () => {
   const root = verquireDirectory({ ms: ['1.0.0', '2.0.0'] }, {});
   const store = createModuleStore({ root });
   assert.is(store.resolve('ms@1.0.0'), undefined);
   writeFileSync(join(root, 'packages.json'), JSON.stringify({ ms: ['1.0.0'] }));
+  await settle();
   assert.is(store.resolve('ms@1.0.0')?.version, '1.0.0');
   writeFileSync(join(root, 'next.json'), JSON.stringify({ ms: ['1.0.0', '2.0.0'] }));
   renameSync(join(root, 'next.json'), join(root, 'packages.json'));
+  await settle();
   assert.equal(store.versions('ms'), ['1.0.0', '2.0.0']);
+  assert.is(store.resolve('ms@^2')?.version, '2.0.0');
+  writeFileSync(join(root, '.tags.json'), JSON.stringify({ ms: { latest: '1.0.0' } }));
+  await settle();
+  assert.is(store.resolve('ms@latest')?.version, '1.0.0', 'the tags too');
   rmSync(join(root, 'packages.json'));
+  await settle();
   assert.equal(store.versions('ms'), []);
+  assert.is(store.resolve('ms@1.0.0'), undefined);
 });
 
 test('a store that does not exist yet is empty', async () => {
@@ -119,13 +131,14 @@ test('a store that does not exist yet is empty', async () => {
   assert.equal(store.versions('ms'), []);
 });
 
-test('a hostile or broken index names nothing outside the store', () => {
+test('a hostile or broken index names nothing outside the store', async () => {
   const root = verquireDirectory({ ms: ['1.0.0'] }, { ms: ['../../../etc', '1.0.0', 7, '1.0.0'], '../x': ['1.0.0'], 'a/../ms': ['1.0.0'], lodash: 'x' });
   const store = createModuleStore({ root });
   assert.equal(store.versions('ms'), ['1.0.0']);
   assert.equal(store.versions('../x'), []);
   assert.is(store.resolve('ms@1.0.0')?.version, '1.0.0');
   writeFileSync(join(root, 'packages.json'), '{ not json');
+  await settle();
   assert.equal(store.versions('ms'), []);
 });
 

@@ -6,7 +6,7 @@ import type { ModuleSpec } from '../parse-spec.ts';
 import type { InstallProgress } from '../types.ts';
 import { acquireLock } from './lock.ts';
 import { type NpmSettings, npmFailure, runNpm } from './install-npm.ts';
-import { pickVersion, recordVersion, type StoreView } from './store-index.ts';
+import { pickVersion, recordVersion, type StoreReader } from './store-index.ts';
 import { syncDirectory } from './store-fs.ts';
 import { LOCKS_DIR, TMP_DIR, ownedName, under, versionDirectory } from './store-paths.ts';
 
@@ -15,7 +15,7 @@ export interface InstallContext {
   readonly root: string;
   readonly npm: NpmSettings;
   readonly lockTimeout: number;
-  readonly read: () => StoreView;
+  readonly read: StoreReader;
   /** Bounds how many npm processes this store runs at once. */
   readonly slot: <T>(run: () => Promise<T>) => Promise<T>;
 }
@@ -45,7 +45,8 @@ export async function installSpec(ctx: InstallContext, spec: ModuleSpec, emit: E
       staleAfter: ctx.npm.timeout + LOCK_SLACK,
       label: spec.spec,
     });
-    const ready = pickVersion(ctx.read(), spec);
+    // Another process may have installed it while this one waited for the lock.
+    const ready = pickVersion(ctx.read(true), spec);
     const version = ready ?? (await ctx.slot(() => installIntoPlace(ctx, spec, emit)));
     emit('available', { version });
     return { version };
@@ -67,8 +68,9 @@ async function installIntoPlace(ctx: InstallContext, spec: ModuleSpec, emit: Emi
     if (run.exitCode !== 0 || run.timedOut || run.spawnError !== undefined) throw npmFailure(spec.spec, run, ctx.npm.timeout);
     const version = await installedVersion(prefix, spec);
     // A tag may name a version that is already here: then only the tag is new.
-    if (!ctx.read().versions(spec.name).includes(version)) await moveIntoPlace(ctx.root, prefix, spec.name, version);
+    if (!ctx.read(true).versions(spec.name).includes(version)) await moveIntoPlace(ctx.root, prefix, spec.name, version);
     await withIndexLock(ctx, spec, () => recordVersion(ctx.root, spec.name, version, tagOf(spec)));
+    ctx.read(true);
     return version;
   } finally {
     await rm(prefix, { recursive: true, force: true });

@@ -20,36 +20,51 @@ export interface StoreView {
 type Versions = ReadonlyMap<string, readonly string[]>;
 type Tags = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
+/** Reads the store: `read()` may answer from a check made in the last few milliseconds, `read(true)` looks now. */
+export type StoreReader = (fresh?: boolean) => StoreView;
+
+// How long a check of the index stays good for `read()`. Resolution runs for every versioned
+// require of every compile; a few milliseconds of lag on another process's install is invisible,
+// one stat per require is not. This store's own installs re-read at once.
+const RECHECK_AFTER_MS = 20;
+
 /**
- * A reader of the index that re-reads `packages.json` (and `.tags.json`) only when the file
- * changed: each write is a rename, so a new inode, mtime or size tells. Which versions are on disk
- * is checked once per version and index generation; resolution runs on every versioned require
- * of every compile, so it costs one `stat` when nothing changed.
+ * A reader that re-reads `packages.json` and `.tags.json` only when a file changed (each write is
+ * a rename, so a new inode, mtime or size tells). Each change makes a new view, so a caller can
+ * keep per-view memos; which versions are on disk is checked once per name and view.
  */
-export function createStoreReader(root: string): () => StoreView {
+export function createStoreReader(root: string): StoreReader {
   const index = cachedFile(join(root, INDEX_FILE), parseIndex);
   const tags = cachedFile(join(root, TAGS_FILE), parseTags);
-  let generation: Versions | undefined;
-  let present = new Map<string, readonly string[]>();
-  const view: StoreView = {
-    names: () => [...(generation ?? new Map()).keys()].sort(),
-    versions(name) {
-      let versions = present.get(name);
-      if (versions === undefined) {
-        versions = (generation?.get(name) ?? []).filter((version) => onDisk(root, name, version));
-        present.set(name, versions);
-      }
-      return versions;
-    },
-    tag: (name, tag) => tags().get(name)?.get(tag),
-  };
-  return () => {
-    const current = index();
-    if (current !== generation) {
-      generation = current;
-      present = new Map();
+  let view: StoreView | undefined;
+  let checked = 0;
+  let seen: [Versions, Tags] | undefined;
+  return (fresh = false) => {
+    const now = performance.now();
+    if (view !== undefined && !fresh && now - checked < RECHECK_AFTER_MS) return view;
+    checked = now;
+    const current: [Versions, Tags] = [index(), tags()];
+    if (view === undefined || seen?.[0] !== current[0] || seen[1] !== current[1]) {
+      seen = current;
+      view = createView(root, ...current);
     }
     return view;
+  };
+}
+
+function createView(root: string, versions: Versions, tags: Tags): StoreView {
+  const present = new Map<string, readonly string[]>();
+  return {
+    names: () => [...versions.keys()].sort(),
+    versions(name) {
+      let onDiskVersions = present.get(name);
+      if (onDiskVersions === undefined) {
+        onDiskVersions = (versions.get(name) ?? []).filter((version) => onDisk(root, name, version));
+        present.set(name, onDiskVersions);
+      }
+      return onDiskVersions;
+    },
+    tag: (name, tag) => tags.get(name)?.get(tag),
   };
 }
 
