@@ -3,7 +3,7 @@ import { findRequireCalls } from './internal/find-require-calls.ts';
 import { lineIndex } from './internal/lines.ts';
 import { parseProgram } from './internal/parse-program.ts';
 import { scanDirectives } from './internal/directives.ts';
-import { parseSpec, specKind } from './parse-spec.ts';
+import { requireSite } from './internal/require-site.ts';
 import type { Analysis, RequireSite } from './types.ts';
 
 /**
@@ -21,32 +21,14 @@ export function analyze(code: string): Analysis {
   const calls = findRequireCalls(parseProgram(code));
   if (calls.length === 0) return { directives, requires: [] };
   const position = lineIndex(code);
-  const requires = calls.map((call) => requireSite(call, position)).sort((a, b) => a.start - b.start);
+  const requires = calls.map((call) => site(call, position)).sort((a, b) => a.start - b.start);
   return { directives, requires };
 }
 
-function requireSite(call: CallExpression, position: ReturnType<typeof lineIndex>): RequireSite {
+function site(call: CallExpression, position: ReturnType<typeof lineIndex>): RequireSite {
   const argument = call.arguments[0];
   const { start, end } = argument ?? call;
-  const spec = argument === undefined ? undefined : staticSpec(argument);
-  const place = { start, end, ...position(start) };
-  if (spec === undefined) return { spec, kind: 'dynamic', module: undefined, dynamic: true, ...place };
-  const kind = specKind(spec);
-  return { spec, kind, module: kind === 'package' ? packageSpec(spec) : undefined, dynamic: false, ...place };
-}
-
-/**
- * The parsed spec, or undefined for one that is not a valid package name (Node will report it when
- * the require runs, as it always has). A spec that asks for a version (`@` after the name's first
- * character) and is invalid is refused here, since it would otherwise silently load the host's.
- */
-function packageSpec(spec: string): RequireSite['module'] {
-  try {
-    return parseSpec(spec);
-  } catch (error) {
-    if (spec.indexOf('@', 1) !== -1) throw error;
-    return undefined;
-  }
+  return requireSite(argument === undefined ? undefined : staticSpec(argument), start, end, position);
 }
 
 /** The text of a string literal or of a template literal without expressions; else undefined. */

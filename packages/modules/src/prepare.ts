@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import MagicString from 'magic-string';
 import { analyze } from './analyze.ts';
 import { scanDirectives } from './internal/directives.ts';
+import { lineIndex } from './internal/lines.ts';
+import { requireSite } from './internal/require-site.ts';
+import { scanRequires } from './internal/scan-requires.ts';
 import { resolveVersions, versionKey } from './internal/resolve-versions.ts';
 import type { ModuleSpec } from './parse-spec.ts';
 import type { ModuleStore, RequireSite, ResolvedModule } from './types.ts';
@@ -56,15 +59,17 @@ export interface PrepareResult {
  * store, so a standard CommonJS compile of `code` loads exactly it: nothing global is patched.
  * Unversioned packages, built-ins and paths resolve as Node resolves them from the host. Without
  * the directive the code is returned unchanged, unparsed, with no `requires` (`analyze()` lists
- * them). Rejects with `ERR_COMPILE_SYNTAX`,
- * `ERR_MODULES_SPEC` or `ERR_MODULES_MISSING` (`details: { specs }`).
+ * them). Requires are found by a linear scan (acorn parses where the scan is unsure), so a syntax
+ * error is reported here as `ERR_COMPILE_SYNTAX` or by the compile that follows, either way at
+ * the user's own line. Rejects with `ERR_COMPILE_SYNTAX`, `ERR_MODULES_SPEC` or
+ * `ERR_MODULES_MISSING` (`details: { specs }`).
  */
 export async function prepare(code: string, options: PrepareOptions): Promise<PrepareResult> {
   if (typeof options?.store?.resolve !== 'function') throw new TypeError('prepare() needs options.store, a ModuleStore');
   // Without the directive nothing is rewritten, so nothing is parsed: a runtime calls prepare() on
   // every compile, and parsing costs several times the compile itself.
   if (!scanDirectives(code).npm) return { code, requires: [], map: undefined };
-  const { requires: sites } = analyze(code);
+  const sites = findSites(code);
   const versioned = sites.flatMap((site) => (isVersioned(site) ? [site.module] : []));
   const resolved = versioned.length === 0 ? new Map<string, ResolvedModule>() : await resolveVersions(versioned, options.store, options.install === true);
   const source = new MagicString(code);
@@ -77,6 +82,19 @@ export async function prepare(code: string, options: PrepareOptions): Promise<Pr
     return prepared(site, module, path);
   });
   return withLazyMap({ code: source.toString(), requires }, source, options.filename ?? 'webtask.js');
+}
+
+/**
+ * The script's require sites: from the linear scan, or from acorn's parse where the scan is not
+ * sure (then a syntax error is `ERR_COMPILE_SYNTAX` here). The scan does not look for syntax
+ * errors otherwise: the compile that follows reports them, at the user's own lines.
+ */
+function findSites(code: string): readonly RequireSite[] {
+  const scanned = scanRequires(code);
+  if (scanned === undefined) return analyze(code).requires;
+  if (scanned.length === 0) return [];
+  const position = lineIndex(code);
+  return scanned.map(({ spec, start, end }) => requireSite(spec, start, end, position));
 }
 
 function isVersioned(site: RequireSite): site is RequireSite & { module: ModuleSpec } {

@@ -1,0 +1,30 @@
+import { parseSpec, specKind } from '../parse-spec.ts';
+import type { RequireSite } from '../types.ts';
+import type { lineIndex } from './lines.ts';
+
+/** A require site from its argument's text (undefined when dynamic) and offsets. */
+export function requireSite(
+  spec: string | undefined,
+  start: number,
+  end: number,
+  position: ReturnType<typeof lineIndex>,
+): RequireSite {
+  const place = { start, end, ...position(start) };
+  if (spec === undefined) return { spec, kind: 'dynamic', module: undefined, dynamic: true, ...place };
+  const kind = specKind(spec);
+  return { spec, kind, module: kind === 'package' ? packageSpec(spec) : undefined, dynamic: false, ...place };
+}
+
+/**
+ * The parsed spec, or undefined for one that is not a valid package name (Node will report it when
+ * the require runs, as it always has). A spec that asks for a version (`@` after the name's first
+ * character) and is invalid is refused here, since it would otherwise silently load the host's.
+ */
+function packageSpec(spec: string): RequireSite['module'] {
+  try {
+    return parseSpec(spec);
+  } catch (error) {
+    if (spec.indexOf('@', 1) !== -1) throw error;
+    return undefined;
+  }
+}
