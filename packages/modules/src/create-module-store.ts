@@ -5,7 +5,7 @@ import { type ModuleSpec, parseSpec } from './parse-spec.ts';
 import type { EnsureResult, InstallProgress, ModuleListing, ModuleStore, ResolvedModule } from './types.ts';
 import { type InstallContext, installSpec } from './internal/install.ts';
 import { createInstallJobs, createSlots } from './internal/install-jobs.ts';
-import { createStoreReader, pickVersion, type StoreView } from './internal/store-index.ts';
+import { createStoreReader, pickVersion, type StoreReader, type StoreView } from './internal/store-index.ts';
 import { sweepTmp } from './internal/store-fs.ts';
 import { packageDirectory } from './internal/store-paths.ts';
 
@@ -52,13 +52,41 @@ export function createModuleStore(options: ModuleStoreOptions): ModuleStore {
     npm: { command: options.npm ?? 'npm', registry: options.registry, scripts: options.scripts === true, timeout: installTimeout, env: options.env },
   };
   const install = createInstallJobs((spec, emit) => installSpec(ctx, spec, emit), options.onProgress);
+  const resolve = createResolver(root, read);
+  // What crashed processes left in .tmp is removed once per store, before it installs anything.
   let swept: Promise<void> | undefined;
 
-  // Answers per view of the store (a new view whenever the index or the tags change), so that a
-  // compile's versioned requires cost a map lookup each.
+  const ensure = async (specs: readonly (string | ModuleSpec)[], call?: { onProgress?: (event: InstallProgress) => void }): Promise<EnsureResult[]> => {
+    if (!Array.isArray(specs)) throw new TypeError('ensure() takes an array of module specs');
+    if (call?.onProgress !== undefined && typeof call.onProgress !== 'function') throw new TypeError('onProgress must be a function');
+    const parsed = specs.map(toSpec);
+    swept ??= sweepTmp(root, installTimeout + 60_000).catch(() => undefined);
+    await swept;
+    return Promise.all(parsed.map(async (spec): Promise<EnsureResult> => {
+      const base = { spec: spec.spec, name: spec.name };
+      const ready = resolve(spec);
+      if (ready !== undefined) return { ...base, version: ready.version, state: 'available' };
+      const outcome = await install(spec, call?.onProgress);
+      return outcome.error === undefined ? { ...base, version: outcome.version, state: 'available' } : { ...base, version: undefined, state: 'failed', error: outcome.error };
+    }));
+  };
+
+  const versions = (name: string): readonly string[] => {
+    if (typeof name !== 'string') throw new TypeError('versions() takes a package name');
+    return [...read().versions(name)];
+  };
+
+  return { root, ensure, resolve, versions, list: () => listModules(read) };
+}
+
+/**
+ * `resolve()`, answering from a memo per view of the store (a new view whenever the index or
+ * the tags change), so that a compile's versioned requires cost a map lookup each.
+ */
+function createResolver(root: string, read: StoreReader): (input: string | ModuleSpec) => ResolvedModule | undefined {
   let memoView: StoreView | undefined;
   const memo = new Map<string, ResolvedModule | undefined>();
-  const resolve = (input: string | ModuleSpec): ResolvedModule | undefined => {
+  return (input) => {
     const view = read();
     if (view !== memoView || memo.size > MEMO_LIMIT) {
       memoView = view;
@@ -71,37 +99,14 @@ export function createModuleStore(options: ModuleStoreOptions): ModuleStore {
     if (typeof input === 'string') memo.set(input, resolved);
     return resolved;
   };
+}
 
-  const ensure = async (specs: readonly (string | ModuleSpec)[], call?: { onProgress?: (event: InstallProgress) => void }): Promise<EnsureResult[]> => {
-    if (!Array.isArray(specs)) throw new TypeError('ensure() takes an array of module specs');
-    if (call?.onProgress !== undefined && typeof call.onProgress !== 'function') throw new TypeError('onProgress must be a function');
-    const parsed = specs.map(toSpec);
-    // What crashed processes left in .tmp is removed once per store, before it installs anything.
-    swept ??= sweepTmp(root, installTimeout + 60_000).catch(() => undefined);
-    await swept;
-    return Promise.all(parsed.map(async (spec): Promise<EnsureResult> => {
-      const ready = resolve(spec);
-      if (ready !== undefined) return { spec: spec.spec, name: spec.name, version: ready.version, state: 'available' };
-      const outcome = await install(spec, call?.onProgress);
-      return outcome.error === undefined
-        ? { spec: spec.spec, name: spec.name, version: outcome.version, state: 'available' }
-        : { spec: spec.spec, name: spec.name, version: undefined, state: 'failed', error: outcome.error };
-    }));
-  };
-
-  const versions = (name: string): readonly string[] => {
-    if (typeof name !== 'string') throw new TypeError('versions() takes a package name');
-    return [...read().versions(name)];
-  };
-
-  const list = async (): Promise<ModuleListing> => {
-    const view = read(true);
-    const stored = view.names().flatMap((name) => view.versions(name).map((version) => ({ name, version })));
-    const native = [...builtinModules].sort().map((name) => ({ name, version: 'native' }));
-    return { node_version: process.version, modules: [...native, ...stored] };
-  };
-
-  return { root, ensure, resolve, versions, list };
+/** The List Modules listing: Node's built-ins as `native`, then every version present, by name. */
+async function listModules(read: StoreReader): Promise<ModuleListing> {
+  const view = read(true);
+  const stored = view.names().flatMap((name) => view.versions(name).map((version) => ({ name, version })));
+  const native = [...builtinModules].sort().map((name) => ({ name, version: 'native' }));
+  return { node_version: process.version, modules: [...native, ...stored] };
 }
 
 /** A spec as a validated `ModuleSpec`; an object is re-checked, since a hand-made one could name any path. */

@@ -152,16 +152,19 @@ test('20 parallel ensure() calls for one spec run npm once', async () => {
   assert.ok(perCall.every((states) => states.at(-1) === 'available'), 'every caller hears the outcome');
 });
 
-test('a version directory the index does not list (a crash before the index update) is replaced', async () => {
+test('after a crash: an unlisted version directory is replaced; a listed version without its directory is installed', async () => {
   const store = freshStore();
   const orphan = join(store.root, 'fx-base', '1.0.0', 'node_modules', 'fx-base');
   mkdirSync(orphan, { recursive: true });
   writeFileSync(join(orphan, 'package.json'), JSON.stringify({ name: 'fx-base', version: '1.0.0' }));
   writeFileSync(join(orphan, 'index.js'), 'module.exports = "half-installed";');
-  assert.is(store.resolve('fx-base@1.0.0'), undefined);
-  const [result] = await store.ensure(['fx-base@1.0.0']);
-  assert.is(result?.state, 'available');
+  writeFileSync(join(store.root, 'packages.json'), JSON.stringify({ 'fx-base': ['2.0.0'] }));
+  assert.equal([store.resolve('fx-base@1.0.0'), store.resolve('fx-base@2.0.0')], [undefined, undefined]);
+  assert.is((await store.ensure(['fx-base@2.0.0']))[0]?.state, 'available');
+  assert.is(load(store.resolve('fx-base@2.0.0')?.directory as string).version, '2.0.0');
+  assert.is((await store.ensure(['fx-base@1.0.0']))[0]?.state, 'available');
   assert.is(load(orphan).version, '1.0.0');
+  assert.equal(readJson(join(store.root, 'packages.json')), { 'fx-base': ['1.0.0', '2.0.0'] });
 });
 
 /** A child process that runs one `ensure()` and prints its results and progress states. */

@@ -93,10 +93,10 @@ export function pickVersion(view: StoreView, spec: ModuleSpec): string | undefin
 export async function recordVersion(root: string, name: string, version: string, tag: string | undefined): Promise<void> {
   const index = await readJsonObject(join(root, INDEX_FILE));
   const listed = Array.isArray(index.get(name)) ? (index.get(name) as unknown[]) : [];
-  if (!listed.includes(version)) {
-    index.set(name, [...listed, version].sort((a, b) => compareVersions(String(a), String(b))));
-    await writeJsonAtomic(root, join(root, INDEX_FILE), Object.fromEntries(index));
-  }
+  index.set(name, [...new Set([...listed, version])].sort((a, b) => compareVersions(String(a), String(b))));
+  // Written even when the version was listed (its directory had gone and is back): a new index
+  // file is how every reader, in any process, learns that the store changed.
+  await writeJsonAtomic(root, join(root, INDEX_FILE), Object.fromEntries(index));
   if (tag === undefined) return;
   const tags = await readJsonObject(join(root, TAGS_FILE));
   const own = tags.get(name);
