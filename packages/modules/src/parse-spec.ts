@@ -26,7 +26,8 @@ const BUILTINS = new Set(builtinModules);
 /** Which kind of require `spec` is. */
 export function specKind(spec: string): SpecKind {
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('\\')) return 'path';
-  if (spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0] as string)) return 'builtin';
+  const slash = spec.indexOf('/');
+  if (spec.startsWith('node:') || BUILTINS.has(slash === -1 ? spec : spec.slice(0, slash))) return 'builtin';
   return 'package';
 }
 
@@ -37,6 +38,21 @@ export function specKind(spec: string): SpecKind {
  */
 export function parseSpec(spec: string): ModuleSpec {
   if (typeof spec !== 'string') throw new TypeError('A module spec must be a string');
+  // Hooks name the same few specs on every compile: remember the answers (frozen, so they can be
+  // shared), with a bound so that no stream of distinct specs can grow memory.
+  let parsed = parsedSpecs.get(spec);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parse(spec));
+    if (parsedSpecs.size >= MAX_REMEMBERED) parsedSpecs.clear();
+    parsedSpecs.set(spec, parsed);
+  }
+  return parsed;
+}
+
+const parsedSpecs = new Map<string, ModuleSpec>();
+const MAX_REMEMBERED = 4096;
+
+function parse(spec: string): ModuleSpec {
   const invalid = (why: string): ExtCompilersError =>
     new ExtCompilersError('ERR_MODULES_SPEC', `Invalid module spec ${JSON.stringify(spec)}: ${why}`, { details: { spec } });
   if (specKind(spec) !== 'package') throw invalid('not a package');

@@ -72,16 +72,33 @@ export async function prepare(code: string, options: PrepareOptions): Promise<Pr
   const sites = findSites(code);
   const versioned = sites.flatMap((site) => (isVersioned(site) ? [site.module] : []));
   const resolved = versioned.length === 0 ? new Map<string, ResolvedModule>() : await resolveVersions(versioned, options.store, options.install === true);
-  const source = new MagicString(code);
+  const edits: Edit[] = [];
   const requires = sites.map((site) => {
     const module = isVersioned(site) ? resolved.get(versionKey(site.module)) : undefined;
     if (module === undefined) return prepared(site, undefined, undefined);
     const path = site.module?.subpath === undefined ? module.directory : join(module.directory, site.module.subpath);
     // Only the literal changes, so every other token keeps its line and column.
-    source.overwrite(site.start, site.end, JSON.stringify(path));
+    edits.push({ start: site.start, end: site.end, text: JSON.stringify(path) });
     return prepared(site, module, path);
   });
-  return withLazyMap({ code: source.toString(), requires }, source, options.filename ?? 'webtask.js');
+  return withLazyMap({ code: applyEdits(code, edits), requires }, code, edits, options.filename ?? 'webtask.js');
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The code with each literal replaced; `edits` are in source order and do not overlap. */
+function applyEdits(code: string, edits: readonly Edit[]): string {
+  let out = '';
+  let at = 0;
+  for (const edit of edits) {
+    out += code.slice(at, edit.start) + edit.text;
+    at = edit.end;
+  }
+  return out + code.slice(at);
 }
 
 /**
@@ -93,8 +110,29 @@ function findSites(code: string): readonly RequireSite[] {
   const scanned = scanRequires(code);
   if (scanned === undefined) return analyze(code).requires;
   if (scanned.length === 0) return [];
-  const position = lineIndex(code);
+  const position = forwardPositions(code);
   return scanned.map(({ spec, start, end }) => requireSite(spec, start, end, position));
+}
+
+/**
+ * Line and column of increasing offsets, counting line breaks from the previous offset on: the
+ * scan reports sites in source order, so this reads the code once (lineIndex indexes every line).
+ */
+function forwardPositions(code: string): (offset: number) => { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  let at = 0;
+  return (offset) => {
+    if (offset < at) return lineIndex(code)(offset);
+    for (; at < offset; at++) {
+      const c = code.charCodeAt(at);
+      if (c === 10 || c === 0x2028 || c === 0x2029 || (c === 13 && code.charCodeAt(at + 1) !== 10)) {
+        line++;
+        lineStart = at + 1;
+      }
+    }
+    return { line, column: offset - lineStart };
+  };
 }
 
 function isVersioned(site: RequireSite): site is RequireSite & { module: ModuleSpec } {
@@ -108,16 +146,18 @@ function prepared(site: RequireSite, module: ResolvedModule | undefined, path: s
 }
 
 /**
- * `map` is an enumerable getter, computed once on first read: a hi-res map costs about half as
- * much as parsing the script, and most compiles never read it. The result still spreads,
- * serializes and compares as a plain object.
+ * `map` is an enumerable getter, computed once on first read by replaying the edits with
+ * magic-string: a hi-res map costs several times the scan, and most compiles never read it. The
+ * result still spreads, serializes and compares as a plain object.
  */
-function withLazyMap(result: Omit<PrepareResult, 'map'>, source: MagicString, filename: string): PrepareResult {
+function withLazyMap(result: Omit<PrepareResult, 'map'>, code: string, edits: readonly Edit[], filename: string): PrepareResult {
   let map: SourceMapObject | undefined;
   return Object.defineProperty(result, 'map', {
     enumerable: true,
     get: () => {
       if (map !== undefined) return map;
+      const source = new MagicString(code);
+      for (const edit of edits) source.overwrite(edit.start, edit.end, edit.text);
       const { version, sources, sourcesContent, names, mappings } = source.generateMap({ hires: true, source: filename, includeContent: true });
       map = { version, sources, sourcesContent, names, mappings };
       return map;

@@ -130,10 +130,13 @@ class Scanner {
     const { code } = this;
     const start = this.i;
     while (this.i < code.length && isIdentifierPart(code.charCodeAt(this.i))) this.i++;
+    const length = this.i - start;
+    if (length === 7 && code.startsWith('require', start) && this.last !== '.' && this.last !== 'new') this.call();
+    const first = code.charCodeAt(start);
+    // Only a short lower-case word can be a keyword; other names are not worth a string.
+    if (this.last === '.' || length < 2 || length > 10 || first < 97 || first > 122) return this.value('id');
     const word = code.slice(start, this.i);
-    if (word === 'require' && this.last !== '.' && this.last !== 'new') this.call();
-    if (this.last === '.') this.value(word);
-    else if (EXPRESSION_KEYWORDS.has(word)) this.keyword(word, REGEX);
+    if (EXPRESSION_KEYWORDS.has(word)) this.keyword(word, REGEX);
     else if (CONDITION_KEYWORDS.has(word)) this.keyword(word, CONDITION);
     else this.value(word);
   }
