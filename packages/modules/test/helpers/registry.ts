@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import semver from 'semver';
@@ -82,7 +82,7 @@ export function npmEnv(directory: string): Record<string, string> {
   };
 }
 
-function send(res: import('node:http').ServerResponse, status: number, body: string | Buffer | undefined, type: string): void {
+function send(res: ServerResponse, status: number, body: string | Buffer | undefined, type: string): void {
   if (res.destroyed) return;
   res.writeHead(body === undefined ? 404 : status, { 'content-type': type });
   res.end(body ?? '');
