@@ -3,7 +3,7 @@ import MagicString from 'magic-string';
 import { analyze } from './analyze.ts';
 import { scanDirectives } from './internal/directives.ts';
 import { lineIndex } from './internal/lines.ts';
-import { requireSite } from './internal/require-site.ts';
+import { type SiteOf, siteOf } from './internal/require-site.ts';
 import { scanRequires } from './internal/scan-requires.ts';
 import { resolveVersions, versionKey } from './internal/resolve-versions.ts';
 import type { ModuleSpec } from './parse-spec.ts';
@@ -70,18 +70,32 @@ export async function prepare(code: string, options: PrepareOptions): Promise<Pr
   // every compile, and parsing costs several times the compile itself.
   if (!scanDirectives(code).npm) return { code, requires: [], map: undefined };
   const sites = findSites(code);
-  const versioned = sites.flatMap((site) => (isVersioned(site) ? [site.module] : []));
-  const resolved = versioned.length === 0 ? new Map<string, ResolvedModule>() : await resolveVersions(versioned, options.store, options.install === true);
+  const { store } = options;
+  // One pass: each versioned require is looked up as it comes (the store answers from a memo);
+  // only when some are missing does anything wait, for one ensure() of them all.
+  let resolved: (ResolvedModule | undefined)[] = sites.map((site) => (isVersioned(site) ? store.resolve(versionKey(site.module)) : undefined));
+  if (sites.some((site, k) => isVersioned(site) && resolved[k] === undefined)) {
+    const found = await resolveVersions(sites.flatMap((site) => (isVersioned(site) ? [site.module] : [])), store, options.install === true);
+    resolved = sites.map((site) => (isVersioned(site) ? found.get(versionKey(site.module)) : undefined));
+  }
   const edits: Edit[] = [];
-  const requires = sites.map((site) => {
-    const module = isVersioned(site) ? resolved.get(versionKey(site.module)) : undefined;
-    if (module === undefined) return prepared(site, undefined, undefined);
-    const path = site.module?.subpath === undefined ? module.directory : join(module.directory, site.module.subpath);
+  const paths = sites.map((site, k) => {
+    const module = resolved[k];
+    if (module === undefined) return undefined;
+    const subpath = site.module?.subpath;
+    const path = subpath === undefined ? module.directory : join(module.directory, subpath);
     // Only the literal changes, so every other token keeps its line and column.
     edits.push({ start: site.start, end: site.end, text: JSON.stringify(path) });
-    return prepared(site, module, path);
+    return path;
   });
-  return withLazyMap({ code: applyEdits(code, edits), requires }, code, edits, options.filename ?? 'webtask.js');
+  const filename = options.filename ?? 'webtask.js';
+  return lazily(applyEdits(code, edits), {
+    requires: () => {
+      const position = forwardPositions(code);
+      return sites.map((site, k) => prepared(site, position(site.start), resolved[k], paths[k]));
+    },
+    map: () => sourceMap(code, edits, filename),
+  });
 }
 
 interface Edit {
@@ -106,12 +120,10 @@ function applyEdits(code: string, edits: readonly Edit[]): string {
  * sure (then a syntax error is `ERR_COMPILE_SYNTAX` here). The scan does not look for syntax
  * errors otherwise: the compile that follows reports them, at the user's own lines.
  */
-function findSites(code: string): readonly RequireSite[] {
+function findSites(code: string): readonly SiteOf[] {
   const scanned = scanRequires(code);
   if (scanned === undefined) return analyze(code).requires;
-  if (scanned.length === 0) return [];
-  const position = forwardPositions(code);
-  return scanned.map(({ spec, start, end }) => requireSite(spec, start, end, position));
+  return scanned.map(({ spec, start, end }) => siteOf(spec, start, end));
 }
 
 /**
@@ -119,48 +131,53 @@ function findSites(code: string): readonly RequireSite[] {
  * scan reports sites in source order, so this reads the code once (lineIndex indexes every line).
  */
 function forwardPositions(code: string): (offset: number) => { line: number; column: number } {
+  // With only `\n` line breaks (nearly every script), jump between them natively.
+  const onlyNewlines = !/[\r\u2028\u2029]/.test(code);
   let line = 1;
   let lineStart = 0;
   let at = 0;
   return (offset) => {
-    if (offset < at) return lineIndex(code)(offset);
-    for (; at < offset; at++) {
-      const c = code.charCodeAt(at);
-      if (c === 10 || c === 0x2028 || c === 0x2029 || (c === 13 && code.charCodeAt(at + 1) !== 10)) {
-        line++;
-        lineStart = at + 1;
-      }
+    if (offset < at || !onlyNewlines) return lineIndex(code)(offset);
+    for (let next = code.indexOf('\n', at); next !== -1 && next < offset; next = code.indexOf('\n', next + 1)) {
+      line++;
+      lineStart = next + 1;
     }
+    at = offset;
     return { line, column: offset - lineStart };
   };
 }
 
-function isVersioned(site: RequireSite): site is RequireSite & { module: ModuleSpec } {
+function isVersioned(site: SiteOf): site is SiteOf & { module: ModuleSpec } {
   return site.module !== undefined && site.module.version !== undefined;
 }
 
-function prepared(site: RequireSite, module: ResolvedModule | undefined, path: string | undefined): PreparedRequire {
-  const { spec, kind, dynamic, line, column } = site;
+function prepared(site: SiteOf, place: { line: number; column: number }, module: ResolvedModule | undefined, path: string | undefined): PreparedRequire {
+  const { spec, kind, dynamic } = site;
   const { name, version, subpath } = site.module ?? { name: undefined, version: undefined, subpath: undefined };
-  return { spec, kind, name, version, subpath, resolvedVersion: module?.version, path, dynamic, line, column };
+  return { spec, kind, name, version, subpath, resolvedVersion: module?.version, path, dynamic, line: place.line, column: place.column };
 }
 
 /**
- * `map` is an enumerable getter, computed once on first read by replaying the edits with
- * magic-string: a hi-res map costs several times the scan, and most compiles never read it. The
- * result still spreads, serializes and compares as a plain object.
+ * The result with `requires` and `map` as enumerable getters, each computed once on first read:
+ * a compile needs only `code`, and the two cost as much as the rest of prepare() (the map alone
+ * several times the scan). The result still spreads, serializes and compares as a plain object.
  */
-function withLazyMap(result: Omit<PrepareResult, 'map'>, code: string, edits: readonly Edit[], filename: string): PrepareResult {
+function lazily(code: string, compute: { requires: () => readonly PreparedRequire[]; map: () => SourceMapObject }): PrepareResult {
+  let requires: readonly PreparedRequire[] | undefined;
   let map: SourceMapObject | undefined;
-  return Object.defineProperty(result, 'map', {
-    enumerable: true,
-    get: () => {
-      if (map !== undefined) return map;
-      const source = new MagicString(code);
-      for (const edit of edits) source.overwrite(edit.start, edit.end, edit.text);
-      const { version, sources, sourcesContent, names, mappings } = source.generateMap({ hires: true, source: filename, includeContent: true });
-      map = { version, sources, sourcesContent, names, mappings };
-      return map;
+  return Object.defineProperties(
+    { code },
+    {
+      requires: { enumerable: true, get: () => (requires ??= compute.requires()) },
+      map: { enumerable: true, get: () => (map ??= compute.map()) },
     },
-  }) as PrepareResult;
+  ) as PrepareResult;
+}
+
+/** A hi-res source map of the edits, made by replaying them with magic-string. */
+function sourceMap(code: string, edits: readonly Edit[], filename: string): SourceMapObject {
+  const source = new MagicString(code);
+  for (const edit of edits) source.overwrite(edit.start, edit.end, edit.text);
+  const { version, sources, sourcesContent, names, mappings } = source.generateMap({ hires: true, source: filename, includeContent: true });
+  return { version, sources, sourcesContent, names, mappings };
 }

@@ -2,6 +2,9 @@ import { parseSpec, specKind } from '../parse-spec.ts';
 import type { RequireSite } from '../types.ts';
 import type { lineIndex } from './lines.ts';
 
+/** A require site without its line and column. */
+export type SiteOf = Omit<RequireSite, 'line' | 'column'>;
+
 /** A require site from its argument's text (undefined when dynamic) and offsets. */
 export function requireSite(
   spec: string | undefined,
@@ -9,10 +12,14 @@ export function requireSite(
   end: number,
   position: ReturnType<typeof lineIndex>,
 ): RequireSite {
-  const place = { start, end, ...position(start) };
-  if (spec === undefined) return { spec, kind: 'dynamic', module: undefined, dynamic: true, ...place };
+  return { ...siteOf(spec, start, end), ...position(start) };
+}
+
+/** The same without the position, which costs a walk over the code. */
+export function siteOf(spec: string | undefined, start: number, end: number): SiteOf {
+  if (spec === undefined) return { spec, kind: 'dynamic', module: undefined, dynamic: true, start, end };
   const kind = specKind(spec);
-  return { spec, kind, module: kind === 'package' ? packageSpec(spec) : undefined, dynamic: false, ...place };
+  return { spec, kind, module: kind === 'package' ? packageSpec(spec) : undefined, dynamic: false, start, end };
 }
 
 /**

@@ -12,6 +12,9 @@
  * unterminated literal or comment, unbalanced brackets, an escape inside a require's literal) it
  * returns undefined and the caller parses with acorn instead. A test compares it with acorn's
  * answers over the analyzer's whole corpus.
+ *
+ * It is one function over local variables with numeric token kinds: as methods over object
+ * fields and strings it cost three times as much.
  */
 
 /** A require call: its argument's offsets and, for a static one, its text. */
@@ -22,274 +25,225 @@ export interface ScannedRequire {
   readonly end: number;
 }
 
-// What the previous significant token allows a `/` to be.
-const REGEX = 0; // an operator, `(`, `,`, a keyword like `return`, a block's end: a regex starts
-const DIVIDE = 1; // a value: a name, a literal, `)`, `]`, an object literal's end
-const CONDITION = 2; // `if`, `while`, `for`, `with`: the `(` that follows opens a condition
+// The previous significant token, as far as `/`, `{` and `require` care.
+const START = 0; // the start of input, `;`, a block's `{` or `}`, `else`, `do`: a statement starts
+const OPERATOR = 1; // an operator, `(`, `,`, `[`, `:`, `?`: an expression starts
+const KEYWORD = 2; // `return`, `typeof`, `new`…: an expression starts
+const NEW = 3; // `new`: what follows is constructed, not called
+const CONDITION_KEYWORD = 4; // `if`, `while`, `for`, `with`: a condition follows
+const CONDITION_CLOSE = 5; // the `)` of a condition: a statement starts
+const ARROW = 6; // `=>`: a body or an expression starts
+const VALUE = 7; // a name, a literal, `)`, `]`, an object literal's `}`: a value ended
+const CLOSE = 8; // the `)` of a call or a group: a value ended, but a `{` after it is a body
+const DOT = 9; // `.` or `?.`: a property name follows
 
-const EXPRESSION_KEYWORDS = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends']);
+// Open brackets on the stack.
+const PAREN = 0;
+const CONDITION = 1;
+const BRACKET = 2;
+const BLOCK = 3;
+const OBJECT = 4;
+const TEMPLATE = 5;
+
+const EXPRESSION_KEYWORDS = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'delete', 'void', 'throw', 'case', 'yield', 'await', 'extends']);
 const CONDITION_KEYWORDS = new Set(['if', 'while', 'for', 'with']);
-
-type Bracket = 'paren' | 'condition' | 'bracket' | 'block' | 'object' | 'template';
-
-// Tokens after which `{` opens a block rather than an object literal ('' is the start of input).
-const BLOCK_BEFORE = new Set(['', ')', '=>', ';', '}', '{', 'else', 'do']);
 
 class GiveUp extends Error {}
 
 /** The require calls of `code`, or undefined where a full parse is needed to be sure. */
 export function scanRequires(code: string): ScannedRequire[] | undefined {
   try {
-    return new Scanner(code).run();
+    return scan(code);
   } catch (error) {
     if (error instanceof GiveUp) return undefined;
     throw error;
   }
 }
 
-class Scanner {
-  private i = 0;
-  private state = REGEX;
-  // The last identifier-like token (`.` for a member access): `require` after it is not a call.
-  private last = '';
-  private readonly stack: Bracket[] = [];
-  private readonly found: ScannedRequire[] = [];
-
-  private readonly code: string;
-
-  constructor(code: string) {
-    this.code = code;
-  }
-
-  run(): ScannedRequire[] {
-    const { code } = this;
-    if (code.startsWith('#!')) this.i = lineEnd(code, 0);
-    while (this.i < code.length) this.token();
-    if (this.stack.length !== 0) throw new GiveUp();
-    return this.found;
-  }
-
-  private token(): void {
-    const { code } = this;
-    const c = code.charCodeAt(this.i);
-    if (isSpace(c)) {
-      this.i++;
-    } else if (c === 47 /* / */) {
-      this.slash();
-    } else if (c === 39 || c === 34 /* ' " */) {
-      this.i = stringEnd(code, this.i);
-      this.value('');
-    } else if (c === 96 /* ` */) {
-      this.template();
-    } else if (isIdentifierStart(c)) {
-      this.word();
+function scan(code: string): ScannedRequire[] {
+  const length = code.length;
+  const found: ScannedRequire[] = [];
+  const stack: number[] = [];
+  let last = START;
+  let i = code.startsWith('#!') ? lineEnd(code, 0) : 0;
+  while (i < length) {
+    const c = code.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) {
+      i++;
+    } else if (isIdentifierStart(c) || c === 35 /* # */) {
+      const start = i;
+      i++;
+      while (i < length && isIdentifierPart(code.charCodeAt(i))) i++;
+      const size = i - start;
+      if (size === 7 && last !== DOT && last !== NEW && code.startsWith('require', start)) requireCall(code, i, found);
+      last = last === DOT || size < 2 || size > 10 ? VALUE : word(code, start, i);
     } else if (c >= 48 && c <= 57) {
-      while (this.i < code.length && isIdentifierPart(code.charCodeAt(this.i))) this.i++;
-      this.value('');
+      i++;
+      while (i < length && isIdentifierPart(code.charCodeAt(i))) i++;
+      last = VALUE;
+    } else if (c === 39 || c === 34 /* ' " */) {
+      i = stringEnd(code, i);
+      last = VALUE;
+    } else if (c === 96 /* ` */) {
+      i = templateEnd(code, i + 1, stack);
+      last = code.charCodeAt(i - 1) === 123 ? OPERATOR : VALUE; // stopped at a `${`, or ended
+    } else if (c === 47 /* / */) {
+      const next = code.charCodeAt(i + 1);
+      if (next === 47) {
+        i = lineEnd(code, i);
+      } else if (next === 42) {
+        i = commentEnd(code, i);
+      } else if (last === VALUE || last === CLOSE) {
+        i += next === 61 ? 2 : 1;
+        last = OPERATOR;
+      } else {
+        i = regexEnd(code, i);
+        last = VALUE;
+      }
+    } else if (isOtherSpace(c)) {
+      i++;
     } else {
-      this.punctuator(c);
-    }
-  }
-
-  private slash(): void {
-    const { code } = this;
-    const next = code.charCodeAt(this.i + 1);
-    if (next === 47) {
-      this.i = lineEnd(code, this.i);
-    } else if (next === 42) {
-      const close = code.indexOf('*/', this.i + 2);
-      if (close === -1) throw new GiveUp();
-      this.i = close + 2;
-    } else if (this.state === REGEX) {
-      this.i = regexEnd(code, this.i);
-      this.value('');
-    } else {
-      this.i += next === 61 ? 2 : 1;
-      this.operator();
-    }
-  }
-
-  private template(): void {
-    const { code } = this;
-    for (let i = this.i + 1; i < code.length; i++) {
-      const c = code.charCodeAt(i);
-      if (c === 92) i++;
-      else if (c === 96) {
-        this.i = i + 1;
-        return this.value('');
-      } else if (c === 36 && code.charCodeAt(i + 1) === 123) {
-        this.stack.push('template');
-        this.i = i + 2;
-        return this.operator();
+      i++;
+      switch (c) {
+        case 40 /* ( */:
+          stack.push(last === CONDITION_KEYWORD ? CONDITION : PAREN);
+          last = OPERATOR;
+          break;
+        case 41 /* ) */:
+          last = pop(stack, PAREN, CONDITION) === CONDITION ? CONDITION_CLOSE : CLOSE;
+          break;
+        case 91 /* [ */:
+          stack.push(BRACKET);
+          last = OPERATOR;
+          break;
+        case 93 /* ] */:
+          pop(stack, BRACKET, BRACKET);
+          last = VALUE;
+          break;
+        case 123 /* { */:
+          // Where an expression starts, `{` is an object literal; after `)`, `=>`, a statement
+          // boundary or a value (a class name) it opens a block.
+          stack.push(last === OPERATOR || last === KEYWORD ? OBJECT : BLOCK);
+          last = START;
+          break;
+        case 125 /* } */: {
+          const kind = pop(stack, BLOCK, OBJECT, TEMPLATE);
+          if (kind === TEMPLATE) {
+            i = templateEnd(code, i, stack);
+            last = code.charCodeAt(i - 1) === 123 ? OPERATOR : VALUE;
+          } else {
+            last = kind === OBJECT ? VALUE : START;
+          }
+          break;
+        }
+        case 46 /* . */:
+          if (code.charCodeAt(i) === 46 && code.charCodeAt(i + 1) === 46) {
+            i += 2;
+            last = OPERATOR;
+          } else {
+            last = DOT;
+          }
+          break;
+        case 63 /* ? */:
+          if (code.charCodeAt(i) === 46 && !isDigit(code.charCodeAt(i + 1))) {
+            i++;
+            last = DOT;
+          } else {
+            last = OPERATOR;
+          }
+          break;
+        case 61 /* = */:
+          if (code.charCodeAt(i) === 62) {
+            i++;
+            last = ARROW;
+          } else {
+            last = OPERATOR;
+          }
+          break;
+        case 43 /* + */:
+        case 45 /* - */:
+          // `a++ / b` divides: a postfix increment ends a value.
+          if (code.charCodeAt(i) === c) {
+            i++;
+            if (last !== VALUE && last !== CLOSE) last = OPERATOR;
+            else last = VALUE;
+          } else {
+            last = OPERATOR;
+          }
+          break;
+        case 59 /* ; */:
+          last = START;
+          break;
+        default:
+          last = OPERATOR;
       }
     }
-    throw new GiveUp();
   }
-
-  private word(): void {
-    const { code } = this;
-    const start = this.i;
-    while (this.i < code.length && isIdentifierPart(code.charCodeAt(this.i))) this.i++;
-    const length = this.i - start;
-    if (length === 7 && code.startsWith('require', start) && this.last !== '.' && this.last !== 'new') this.call();
-    const first = code.charCodeAt(start);
-    // Only a short lower-case word can be a keyword; other names are not worth a string.
-    if (this.last === '.' || length < 2 || length > 10 || first < 97 || first > 122) return this.value('id');
-    const word = code.slice(start, this.i);
-    if (EXPRESSION_KEYWORDS.has(word)) this.keyword(word, REGEX);
-    else if (CONDITION_KEYWORDS.has(word)) this.keyword(word, CONDITION);
-    else this.value(word);
-  }
-
-  /** After `require`: a call with a literal is static, any other call dynamic, no call nothing. */
-  private call(): void {
-    const { code } = this;
-    let at = skipTrivia(code, this.i);
-    if (code.startsWith('?.', at)) at = skipTrivia(code, at + 2);
-    if (code.charCodeAt(at) !== 40 /* ( */) return;
-    const start = skipTrivia(code, at + 1);
-    const c = code.charCodeAt(start);
-    let end = -1;
-    if (c === 39 || c === 34) end = stringEnd(code, start);
-    else if (c === 96) end = plainTemplateEnd(code, start);
-    if (end !== -1) {
-      const after = code.charCodeAt(skipTrivia(code, end));
-      if (after === 41 /* ) */ || after === 44 /* , */) {
-        const spec = code.slice(start + 1, end - 1);
-        // An escape would make the text differ from the value: let the parser decode it.
-        if (spec.includes('\\')) throw new GiveUp();
-        this.found.push({ spec, start, end });
-        return;
-      }
-    }
-    const close = c === 41;
-    this.found.push({ spec: undefined, start: close ? at : start, end: close ? start + 1 : start });
-  }
-
-  private punctuator(c: number): void {
-    const { code, stack } = this;
-    const last = this.last;
-    this.i++;
-    switch (c) {
-      case 40 /* ( */:
-        stack.push(this.state === CONDITION ? 'condition' : 'paren');
-        return this.operator();
-      case 41 /* ) */:
-        // After `if (…)` a statement starts (a `/` there begins a regex); after other parens a value ends.
-        if (this.pop('paren', 'condition') === 'condition') return this.mark(')');
-        return this.close();
-      case 91 /* [ */:
-        stack.push('bracket');
-        return this.operator();
-      case 93 /* ] */:
-        this.pop('bracket');
-        return this.value('');
-      case 123 /* { */:
-        // A `{` where a value may start is an object literal; elsewhere (after `)`, `=>`, `;`, a
-        // block, `else`, a class name, the start) it opens a block.
-        stack.push(this.state === REGEX && !BLOCK_BEFORE.has(last) ? 'object' : 'block');
-        return this.mark('{');
-      case 125 /* } */: {
-        const kind = this.pop('block', 'object', 'template');
-        if (kind === 'template') {
-          this.i--;
-          return this.templateTail();
-        }
-        return kind === 'object' ? this.value('') : this.mark('}');
-      }
-      case 59 /* ; */:
-        return this.mark(';');
-      case 46 /* . */:
-        if (code.charCodeAt(this.i) === 46 && code.charCodeAt(this.i + 1) === 46) {
-          this.i += 2;
-          return this.operator();
-        }
-        this.state = DIVIDE;
-        this.last = '.';
-        return;
-      case 63 /* ? */:
-        if (code.charCodeAt(this.i) === 46 && !isDigit(code.charCodeAt(this.i + 1))) {
-          this.i++;
-          this.state = DIVIDE;
-          this.last = '.';
-          return;
-        }
-        return this.operator();
-      case 61 /* = */:
-        if (code.charCodeAt(this.i) === 62 /* > */) {
-          this.i++;
-          this.operator();
-          this.last = '=>';
-          return;
-        }
-        return this.operator();
-      case 43 /* + */:
-      case 45 /* - */:
-        // `a++ / b` divides: a postfix increment ends a value.
-        if (code.charCodeAt(this.i) === c) {
-          this.i++;
-          return this.state === DIVIDE ? this.value('') : this.operator();
-        }
-        return this.operator();
-      case 35 /* # */:
-        return this.word(); // a private name: `#` is already behind
-      default:
-        return this.operator();
-    }
-  }
-
-  /** The text after a `${…}` expression, up to the next `${` or the closing backtick. */
-  private templateTail(): void {
-    const { code } = this;
-    for (let i = this.i + 1; i < code.length; i++) {
-      const c = code.charCodeAt(i);
-      if (c === 92) i++;
-      else if (c === 96) {
-        this.i = i + 1;
-        return this.value('');
-      } else if (c === 36 && code.charCodeAt(i + 1) === 123) {
-        this.stack.push('template');
-        this.i = i + 2;
-        return this.operator();
-      }
-    }
-    throw new GiveUp();
-  }
-
-  private pop(...expected: Bracket[]): Bracket {
-    const kind = this.stack.pop();
-    if (kind === undefined || !expected.includes(kind)) throw new GiveUp();
-    return kind;
-  }
-
-  private value(word: string): void {
-    this.state = DIVIDE;
-    this.last = word;
-  }
-
-  private close(): void {
-    this.state = DIVIDE;
-    this.last = ')';
-  }
-
-  private keyword(word: string, state: number): void {
-    this.state = state;
-    this.last = word;
-  }
-
-  private operator(): void {
-    this.mark('op');
-  }
-
-  /** A token after which an expression or a statement starts, remembered for `{`. */
-  private mark(token: string): void {
-    this.state = REGEX;
-    this.last = token;
-  }
+  if (stack.length !== 0) throw new GiveUp();
+  return found;
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || (c > 0x1fff && c < 0x200b) || c === 0x3000;
+/** The token kind of a short word: a keyword that matters, or a value. */
+function word(code: string, start: number, end: number): number {
+  const first = code.charCodeAt(start);
+  if (first < 97 || first > 122) return VALUE;
+  const text = code.slice(start, end);
+  if (text === 'new') return NEW;
+  if (text === 'else' || text === 'do') return START;
+  if (EXPRESSION_KEYWORDS.has(text)) return KEYWORD;
+  if (CONDITION_KEYWORDS.has(text)) return CONDITION_KEYWORD;
+  return VALUE;
+}
+
+/** After `require` (ending at `from`): a call with a literal is static, any other call dynamic, no call nothing. */
+function requireCall(code: string, from: number, found: ScannedRequire[]): void {
+  let at = skipTrivia(code, from);
+  if (code.startsWith('?.', at)) at = skipTrivia(code, at + 2);
+  if (code.charCodeAt(at) !== 40 /* ( */) return;
+  const start = skipTrivia(code, at + 1);
+  const c = code.charCodeAt(start);
+  let end = -1;
+  if (c === 39 || c === 34) end = stringEnd(code, start);
+  else if (c === 96) end = plainTemplateEnd(code, start);
+  if (end !== -1) {
+    const after = code.charCodeAt(skipTrivia(code, end));
+    if (after === 41 /* ) */ || after === 44 /* , */) {
+      const spec = code.slice(start + 1, end - 1);
+      // An escape would make the text differ from the value: let the parser decode it.
+      if (spec.includes('\\')) throw new GiveUp();
+      found.push({ spec, start, end });
+      return;
+    }
+  }
+  const empty = c === 41;
+  found.push({ spec: undefined, start: empty ? at : start, end: empty ? start + 1 : start });
+}
+
+function pop(stack: number[], a: number, b: number, c = a): number {
+  const kind = stack.pop();
+  if (kind !== a && kind !== b && kind !== c) throw new GiveUp();
+  return kind;
+}
+
+/**
+ * Template text from `from` (just after its backtick, or just after the `}` that closes a `${…}`)
+ * up to the closing backtick, or up to and including the next `${`, which is pushed on the stack.
+ */
+function templateEnd(code: string, from: number, stack: number[]): number {
+  for (let i = from; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 96) return i + 1;
+    else if (c === 36 && code.charCodeAt(i + 1) === 123) {
+      stack.push(TEMPLATE);
+      return i + 2;
+    }
+  }
+  throw new GiveUp();
+}
+
+function isOtherSpace(c: number): boolean {
+  return c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || (c > 0x1fff && c < 0x200b) || c === 0x3000 || c === 0x1680 || c === 0x202f || c === 0x205f;
 }
 
 function isDigit(c: number): boolean {
@@ -297,7 +251,7 @@ function isDigit(c: number): boolean {
 }
 
 function isIdentifierStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 36 || c === 95 || c === 92 || (c > 127 && !isSpace(c));
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 36 || c === 95 || c === 92 || (c > 127 && !isOtherSpace(c));
 }
 
 function isIdentifierPart(c: number): boolean {
@@ -310,6 +264,12 @@ function lineEnd(code: string, from: number): number {
     if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return i;
   }
   return code.length;
+}
+
+function commentEnd(code: string, from: number): number {
+  const close = code.indexOf('*/', from + 2);
+  if (close === -1) throw new GiveUp();
+  return close + 2;
 }
 
 /** The offset after the string literal that starts at `from`. */
@@ -358,13 +318,10 @@ function skipTrivia(code: string, from: number): number {
   let i = from;
   while (i < code.length) {
     const c = code.charCodeAt(i);
-    if (isSpace(c)) i++;
+    if (c === 32 || c === 10 || c === 9 || c === 13 || isOtherSpace(c)) i++;
     else if (c === 47 && code.charCodeAt(i + 1) === 47) i = lineEnd(code, i);
-    else if (c === 47 && code.charCodeAt(i + 1) === 42) {
-      const close = code.indexOf('*/', i + 2);
-      if (close === -1) throw new GiveUp();
-      i = close + 2;
-    } else break;
+    else if (c === 47 && code.charCodeAt(i + 1) === 42) i = commentEnd(code, i);
+    else break;
   }
   return i;
 }
