@@ -4,6 +4,7 @@ import {
   CRASH,
   fail,
   ok,
+  oneRequestCases,
   post,
   postRaw,
   runtimeThrow,
@@ -14,14 +15,7 @@ import { echoed, hook, type PointSpec } from './point-spec.ts';
 export function bodyCases(spec: PointSpec): Input[] {
   const script = hook(spec, `cb(null, { ${spec.echo.join(', ')} });`);
   const text = JSON.stringify(spec.body);
-  const run = (title: string, request: Input['requests'][number], expected: Input['expect'], difference?: Input['difference']): Input => ({
-    title,
-    category: 'body',
-    script,
-    requests: [request],
-    expect: expected,
-    ...(difference ? { difference } : {}),
-  });
+  const run = oneRequestCases('body', script);
   const plain = { 'content-type': 'text/plain' };
   const syntaxError = answer(fail("Expected property name or '}' in JSON at position 1"));
   // With no usable body the reference re-reads the consumed stream, sees nothing, and takes the

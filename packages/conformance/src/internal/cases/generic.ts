@@ -1,6 +1,20 @@
 import type { ConformanceCase } from '../../types.ts';
 import { authorizationInputs, callbackErrorInputs, serializationInputs } from './common.ts';
-import { answer, COMPILE_FAILED, CRASH, defineCase, fail, NOT_A_FUNCTION, ok, post, postRaw, runtimeThrow, SECRETS, UNAUTHORIZED } from './helpers.ts';
+import {
+  answer,
+  COMPILE_FAILED,
+  CRASH,
+  defineCase,
+  fail,
+  NOT_A_FUNCTION,
+  ok,
+  oneRequestCases,
+  post,
+  postRaw,
+  runtimeThrow,
+  SECRETS,
+  UNAUTHORIZED,
+} from './helpers.ts';
 
 type Input = Parameters<typeof defineCase>[1];
 
@@ -115,14 +129,7 @@ function compileInputs(): Input[] {
 
 function bodyInputs(): Input[] {
   const script = twoAry('cb(null, { type: typeof ctx.body, body: ctx.body });');
-  const run = (title: string, request: Input['requests'][number], expected: Input['expect'], difference?: Input['difference']): Input => ({
-    title,
-    category: 'body',
-    script,
-    requests: [request],
-    expect: expected,
-    ...(difference ? { difference } : {}),
-  });
+  const run = oneRequestCases('body', script);
   const bytes = (text: string) => ({ type: 'object', body: { type: 'Buffer', data: [...Buffer.from(text)] } });
   const empty = answer(ok({ type: 'object', body: null }));
   return [

@@ -56,6 +56,14 @@ export interface CaseInput {
   readonly difference?: Difference;
 }
 
+/** A maker of cases of one category that each send one request to the same script. */
+export function oneRequestCases(
+  category: CaseInput['category'],
+  script: string,
+): (title: string, request: CaseRequest, expect: Expectation, difference?: CaseInput['difference']) => CaseInput {
+  return (title, request, expect, difference) => ({ title, category, script, requests: [request], expect, ...(difference ? { difference } : {}) });
+}
+
 export function defineCase(point: PointName, input: CaseInput): ConformanceCase {
   return { id: `${point}: ${input.title}`, point, ...input };
 }
