@@ -19,7 +19,7 @@ const runtime = createRequire(import.meta.url)('webtask-runtime') as {
 
 const COUNT = 20;
 const TARGETS = { oursVsReference: 10, oursVsFloor: 3 } as const;
-const OPTIONS = { warmup: 3, rounds: 21, n: 40 };
+const OPTIONS = { warmup: 5, rounds: 61, n: 50 };
 
 /** A store in verquire's layout holding fixture-0@1.0.0 … fixture-19@1.19.0, written by hand. */
 function populatedStore(): { root: string; packages: string[] } {

@@ -73,7 +73,7 @@ export async function prepare(code: string, options: PrepareOptions): Promise<Pr
   const { store } = options;
   // One pass: each versioned require is looked up as it comes (the store answers from a memo);
   // only when some are missing does anything wait, for one ensure() of them all.
-  let resolved: (ResolvedModule | undefined)[] = sites.map((site) => (isVersioned(site) ? store.resolve(versionKey(site.module)) : undefined));
+  let resolved: (ResolvedModule | undefined)[] = sites.map((site) => (isVersioned(site) ? store.resolve(storeKey(site.module)) : undefined));
   if (sites.some((site, k) => isVersioned(site) && resolved[k] === undefined)) {
     const found = await resolveVersions(sites.flatMap((site) => (isVersioned(site) ? [site.module] : [])), store, options.install === true);
     resolved = sites.map((site) => (isVersioned(site) ? found.get(versionKey(site.module)) : undefined));
@@ -145,6 +145,11 @@ function forwardPositions(code: string): (offset: number) => { line: number; col
     at = offset;
     return { line, column: offset - lineStart };
   };
+}
+
+/** `name@version`, which is the spec itself when there is no subpath (the store's memo key). */
+function storeKey(module: ModuleSpec): string {
+  return module.subpath === undefined ? module.spec : versionKey(module);
 }
 
 function isVersioned(site: SiteOf): site is SiteOf & { module: ModuleSpec } {
