@@ -9,7 +9,11 @@ export type ExtCompilersErrorCode =
   | 'ERR_MODULES_NOT_FOUND'
   | 'ERR_MODULES_NETWORK'
   | 'ERR_MODULES_INSTALL'
-  | 'ERR_MODULES_LOCKED';
+  | 'ERR_MODULES_LOCKED'
+  | 'ERR_NOT_SUPPORTED'
+  | 'ERR_STORAGE_CONFLICT'
+  | 'ERR_STORAGE_TOO_LARGE'
+  | 'ERR_STORAGE_USAGE';
 
 /** The toolkit's one error type: a stable `code` is its identity; data lives on `details`. */
 export class ExtCompilersError extends Error {
