@@ -1,4 +1,92 @@
-/** Placeholder while simulate() is written (replaced in this session). */
-export function simulate(_codeOrFunction: unknown, _options?: object): Promise<unknown> {
-  return Promise.reject(new Error('simulate: pending'));
+import { runWebtask } from './internal/pipeline.ts';
+import type { AnyWebtaskFunction } from './internal/pipeline-types.ts';
+import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
+import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
+import { LightRequest } from './internal/light-request.ts';
+import { LightResponse } from './internal/light-response.ts';
+import { stringify as stringifyQuery } from 'node:querystring';
+
+/** Options of `simulate()`: the request, then the runtime's and compile()'s options. */
+export interface SimulateOptions extends RuntimeOptions, PassedCompileOptions {
+  /** Default `GET`. */
+  method?: string | undefined;
+  /** Path and query string; default `/`. */
+  url?: string | undefined;
+  /** Added to the URL's query string (these win). */
+  query?: Record<string, string | number | boolean | readonly string[]> | undefined;
+  headers?: Record<string, string | string[] | undefined> | undefined;
+  /** The body: a string or Buffer as is; anything else as JSON (with `content-type: application/json` unless set). */
+  payload?: unknown;
+}
+
+/** What `simulate()` answers (webtask-runtime's shape, lower-case header names). */
+export interface SimulateResult {
+  statusCode: number;
+  headers: Record<string, string | number | string[]>;
+  payload: string;
+}
+
+/**
+ * Run a webtask function, or code compiled with compile(), for one simulated request: no socket,
+ * the same pipeline as `createServer()`. Answers `{ statusCode, headers, payload }`; with a
+ * callback (webtask-runtime's form) it is called with that instead.
+ */
+export function simulate(codeOrFunction: string | AnyWebtaskFunction, options?: SimulateOptions): Promise<SimulateResult>;
+export function simulate(codeOrFunction: string | AnyWebtaskFunction, cb: (res: SimulateResult) => void): void;
+export function simulate(codeOrFunction: string | AnyWebtaskFunction, options: SimulateOptions | undefined, cb: (res: SimulateResult) => void): void;
+export function simulate(
+  codeOrFunction: string | AnyWebtaskFunction,
+  optionsOrCb?: SimulateOptions | ((res: SimulateResult) => void),
+  maybeCb?: (res: SimulateResult) => void,
+): Promise<SimulateResult> | undefined {
+  const cb = typeof optionsOrCb === 'function' ? optionsOrCb : maybeCb;
+  const options = typeof optionsOrCb === 'function' ? {} : (optionsOrCb ?? {});
+  if (typeof codeOrFunction !== 'function' && typeof codeOrFunction !== 'string') {
+    throw new TypeError('simulate: the webtask must be a function, or code that exports or returns one');
+  }
+  const result = run(codeOrFunction, options);
+  if (!cb) return result;
+  result.then((res) => queueMicrotask(() => cb(res)));
+  return undefined;
+}
+
+function run(codeOrFunction: string | AnyWebtaskFunction, options: SimulateOptions): Promise<SimulateResult> {
+  const settings = resolveSettings(options);
+  return new Promise((resolve) => {
+    const req = lightRequest(options);
+    const res = new LightResponse(({ statusCode, headers, payload }) => resolve({ statusCode, headers, payload }));
+    if (typeof codeOrFunction === 'function') return runWebtask(codeOrFunction, req, res, settings);
+    const withStorage = options.storage !== undefined || options.initialStorageData !== undefined || options.storageFile !== undefined;
+    compileForPipeline(codeOrFunction, passedCompileOptions(options), settings, withStorage).then(
+      (fn) => runWebtask(fn, req, res, settings),
+      (error: unknown) => answerCompileError(res, error),
+    );
+  });
+}
+
+function lightRequest(options: SimulateOptions): LightRequest {
+  const headers: Record<string, string | string[] | undefined> = { host: 'localhost' };
+  for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name];
+  const body = payloadOf(options.payload, headers);
+  if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(body.length);
+  return new LightRequest({ method: (options.method ?? 'GET').toUpperCase(), url: urlOf(options), headers, body });
+}
+
+function payloadOf(payload: unknown, headers: Record<string, string | string[] | undefined>): Buffer | undefined {
+  if (payload === undefined || payload === null) return undefined;
+  if (typeof payload === 'string') return Buffer.from(payload);
+  if (Buffer.isBuffer(payload)) return payload;
+  headers['content-type'] ??= 'application/json';
+  return Buffer.from(JSON.stringify(payload));
+}
+
+function urlOf(options: SimulateOptions): string {
+  const url = options.url ?? '/';
+  if (!options.query || Object.keys(options.query).length === 0) return url;
+  const mark = url.indexOf('?');
+  const path = mark === -1 ? url : url.slice(0, mark);
+  const current = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1));
+  for (const name of Object.keys(options.query)) current.delete(name);
+  const existing = current.toString();
+  return `${path}?${existing ? `${existing}&` : ''}${stringifyQuery(options.query as Record<string, string>)}`;
 }

@@ -1,0 +1,105 @@
+import { EventEmitter } from 'node:events';
+import { STATUS_CODES } from 'node:http';
+
+type HeaderValue = string | number | string[];
+
+/** What a light response ends with: the shape webtask-runtime's `simulate()` answers. */
+export interface SimulatedResponse {
+  statusCode: number;
+  statusMessage: string;
+  headers: Record<string, HeaderValue>;
+  payload: string;
+}
+
+/**
+ * A response without a socket: the parts of Node's `ServerResponse` that webtask code and the
+ * compilers use. Header names are kept lower-case (as `getHeaders()` gives them); `end()` emits
+ * `finish` then `close` and hands the result to `onEnd`.
+ */
+export class LightResponse extends EventEmitter {
+  statusCode = 200;
+  statusMessage = '';
+  headersSent = false;
+  writableEnded = false;
+  writableFinished = false;
+  #headers: Record<string, HeaderValue> = {};
+  #chunks: Buffer[] = [];
+  #onEnd: (response: SimulatedResponse) => void;
+
+  constructor(onEnd: (response: SimulatedResponse) => void) {
+    super();
+    this.#onEnd = onEnd;
+  }
+
+  setHeader(name: string, value: HeaderValue): this {
+    if (this.headersSent) throw headersSentError('set');
+    this.#headers[name.toLowerCase()] = value;
+    return this;
+  }
+
+  getHeader(name: string): HeaderValue | undefined {
+    return this.#headers[name.toLowerCase()];
+  }
+
+  getHeaders(): Record<string, HeaderValue> {
+    return { ...this.#headers };
+  }
+
+  getHeaderNames(): string[] {
+    return Object.keys(this.#headers);
+  }
+
+  hasHeader(name: string): boolean {
+    return name.toLowerCase() in this.#headers;
+  }
+
+  removeHeader(name: string): void {
+    if (this.headersSent) throw headersSentError('remove');
+    delete this.#headers[name.toLowerCase()];
+  }
+
+  writeHead(statusCode: number, reason?: string | Record<string, HeaderValue>, headers?: Record<string, HeaderValue>): this {
+    if (this.headersSent) throw headersSentError('write');
+    const fields = typeof reason === 'object' ? reason : headers;
+    this.statusCode = statusCode;
+    this.statusMessage = typeof reason === 'string' ? reason : (STATUS_CODES[statusCode] ?? '');
+    for (const name in fields) this.#headers[name.toLowerCase()] = fields[name]!;
+    this.headersSent = true;
+    return this;
+  }
+
+  write(chunk: string | Uint8Array, encoding?: BufferEncoding | (() => void), cb?: () => void): boolean {
+    if (this.writableEnded) return false;
+    this.#send();
+    this.#chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : Buffer.from(chunk));
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (done) process.nextTick(done);
+    return true;
+  }
+
+  end(chunk?: string | Uint8Array | (() => void), encoding?: BufferEncoding | (() => void), cb?: () => void): this {
+    if (this.writableEnded) return this;
+    if (typeof chunk === 'function') return this.end(undefined, undefined, chunk);
+    if (typeof encoding === 'function') return this.end(chunk, undefined, encoding);
+    if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
+    this.#send();
+    this.writableEnded = true;
+    this.writableFinished = true;
+    if (cb) this.once('finish', cb);
+    const payload = this.#chunks.length === 1 ? this.#chunks[0]!.toString() : Buffer.concat(this.#chunks).toString();
+    this.#onEnd({ statusCode: this.statusCode, statusMessage: this.statusMessage, headers: { ...this.#headers }, payload });
+    this.emit('finish');
+    this.emit('close');
+    return this;
+  }
+
+  #send(): void {
+    if (this.headersSent) return;
+    this.statusMessage ||= STATUS_CODES[this.statusCode] ?? '';
+    this.headersSent = true;
+  }
+}
+
+function headersSentError(action: string): Error {
+  return Object.assign(new Error(`Cannot ${action} headers after they are sent to the client`), { code: 'ERR_HTTP_HEADERS_SENT' });
+}

@@ -1,0 +1,50 @@
+import type { WebtaskStorage } from '../create-storage.ts';
+import type { StorageDocument } from './storage-document.ts';
+
+/** The request the pipeline handles: Node's `IncomingMessage` or a light request. */
+export interface PipelineRequest extends NodeJS.ReadableStream {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  query?: Record<string, unknown>;
+  x_wt?: Record<string, unknown>;
+}
+
+/** The response the pipeline answers on: Node's `ServerResponse` or a light response. */
+export interface PipelineResponse {
+  writeHead(statusCode: number, headers?: Record<string, string>): unknown;
+  end(chunk?: string): unknown;
+  once(event: 'close', listener: () => void): unknown;
+  headersSent: boolean;
+  writableEnded: boolean;
+  destroy?: (() => unknown) | undefined;
+}
+
+/** Where the pipeline reports faults of user code (a synchronous throw, a timeout). */
+export interface Logger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** A webtask function of any of the three shapes; the pipeline picks the shape by arity. */
+export type AnyWebtaskFunction = (...args: never[]) => unknown;
+
+/** The pipeline's options, resolved once per simulate() call or server. */
+export interface PipelineSettings {
+  parseBody: 0 | 1 | 2;
+  mergeBody: boolean;
+  secrets: Record<string, string>;
+  meta: Record<string, string>;
+  params: Record<string, unknown>;
+  /** The storage document each request gets its own handle on. */
+  document: StorageDocument | undefined;
+  /** A storage supplied by the caller that is not one of ours: handed to every request as is. */
+  storage: WebtaskStorage | undefined;
+  maxBodySize: number;
+  timeout: number;
+  token: string | undefined;
+  container: string;
+  shortcutFavicon: boolean;
+  logger: Logger;
+}

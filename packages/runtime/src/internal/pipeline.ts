@@ -1,0 +1,154 @@
+import { parse as parseQuerystring } from 'node:querystring';
+import { createContext, type WebtaskContext } from '../create-context.ts';
+import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
+import { readRequestBody } from './request-body.ts';
+import { requestId } from './request-id.ts';
+import { errorStatus, scriptErrorBody, serializationErrorBody } from './response-errors.ts';
+import { createHandle } from './storage-handle.ts';
+
+type Callback = (error?: unknown, data?: unknown) => void;
+
+/** One request's state: answered once, whatever the webtask, the timer or a failure does. */
+interface Run {
+  done: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Run a webtask function for one request: the single pipeline behind `simulate()` and
+ * `createServer()`. Reads and parses the body per `pb` (true arity semantics), builds the
+ * context, calls the function in its shape, and answers exactly once.
+ */
+export function runWebtask(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, settings: PipelineSettings): void {
+  if (shortcut(req, res, settings)) return;
+  const run = start(res, settings);
+  const url = req.url ?? '/';
+  const mark = url.indexOf('?');
+  const query = mark === -1 ? {} : { ...parseQuerystring(url.slice(mark + 1)) };
+  req.query = query;
+  const parseBody = flag(query.webtask_pb) ? 1 : settings.parseBody;
+  const mergeBody = flag(query.webtask_mb) || settings.mergeBody;
+  const reqId = requestId();
+  req.x_wt = { container: settings.container, req_id: reqId, url_format: 3, pb: parseBody, mb: mergeBody ? 1 : 0, token: settings.token };
+  const context = (body?: string): WebtaskContext =>
+    createContext({
+      query,
+      secrets: settings.secrets,
+      params: settings.params,
+      meta: settings.meta,
+      headers: req.headers,
+      body,
+      mergeBody,
+      reqId,
+      token: settings.token,
+      storage: settings.document ? createHandle(settings.document) : settings.storage,
+    });
+  // pb=2 leaves the stream of a 3-ary function unread (webtask-runtime reads it whenever pb is set).
+  if (parseBody === 0 || (parseBody === 2 && fn.length === 3)) return invoke(fn, req, res, context(), run, settings);
+  readRequestBody(req, settings.maxBodySize, (failure, raw) => {
+    if (failure) return answer(res, run, failure.statusCode, failure.body);
+    invoke(fn, req, res, context(raw), run, settings);
+  });
+}
+
+function start(res: PipelineResponse, settings: PipelineSettings): Run {
+  const run: Run = { done: false, timer: undefined };
+  if (settings.timeout > 0 && Number.isFinite(settings.timeout)) {
+    run.timer = setTimeout(() => {
+      if (run.done || res.writableEnded) return;
+      report(settings, `Webtask timed out after ${settings.timeout} ms`);
+      if (res.headersSent) return void (res.destroy ? res.destroy() : res.end());
+      answer(res, run, 504, {
+        code: 504,
+        error: 'Script exceeded the execution time limit.',
+        message: `The webtask did not respond within ${settings.timeout} ms.`,
+      });
+    }, settings.timeout);
+  }
+  return run;
+}
+
+function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, ctx: WebtaskContext, run: Run, settings: PipelineSettings): void {
+  if (run.done) return;
+  if (fn.length === 3) {
+    if (run.timer) res.once('close', () => finish(run));
+    try {
+      (fn as (c: unknown, q: unknown, s: unknown) => unknown)(ctx, req, res);
+    } catch (error) {
+      thrown(res, run, settings, error);
+    }
+    return;
+  }
+  const cb: Callback = (error, data) => {
+    if (run.done) return; // a second callback: the first one answered
+    if (error) return answer(res, run, errorStatus(error), scriptErrorBody(errorStatus(error), 'Script returned an error.', error));
+    let body: string;
+    try {
+      body = data ? (JSON.stringify(data) ?? '{}') : '{}';
+    } catch (serializeError) {
+      return answer(res, run, 400, serializationErrorBody(serializeError));
+    }
+    answer(res, run, 200, body);
+  };
+  try {
+    if (fn.length === 2) (fn as (c: unknown, cb: Callback) => unknown)(ctx, cb);
+    else (fn as (cb: Callback) => unknown)(cb);
+  } catch (error) {
+    thrown(res, run, settings, error);
+  }
+}
+
+// webtask-runtime answers 500 and then rethrows, which ends the process; we answer and keep serving.
+function thrown(res: PipelineResponse, run: Run, settings: PipelineSettings, error: unknown): void {
+  report(settings, 'Webtask threw synchronously:', error);
+  if (run.done || res.writableEnded) return;
+  if (res.headersSent) {
+    finish(run);
+    return void res.end();
+  }
+  answer(res, run, 500, scriptErrorBody(500, 'Script generated an unhandled synchronous exception.', error));
+}
+
+function answer(res: PipelineResponse, run: Run, statusCode: number, body: string | Record<string, unknown>): void {
+  finish(run);
+  if (res.writableEnded) return;
+  if (res.headersSent) return void res.end();
+  res.writeHead(statusCode, { 'Content-Type': 'application/json' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function finish(run: Run): void {
+  run.done = true;
+  if (run.timer) clearTimeout(run.timer);
+}
+
+// CORS preflight and the favicon, answered without running the webtask, as webtask-runtime's handler.
+function shortcut(req: PipelineRequest, res: PipelineResponse, settings: PipelineSettings): boolean {
+  if (settings.shortcutFavicon && req.url === '/favicon.ico') {
+    res.writeHead(404, {});
+    res.end();
+    return true;
+  }
+  const method = req.headers['access-control-request-method'];
+  if (req.method !== 'OPTIONS' || method === undefined) return false;
+  const headers: Record<string, string> = {
+    'access-control-allow-methods': String(method),
+    'access-control-allow-credentials': 'true',
+    'access-control-max-age': '60000',
+  };
+  if (req.headers.origin !== undefined) headers['access-control-allow-origin'] = String(req.headers.origin);
+  const requested = req.headers['access-control-request-headers'];
+  if (requested !== undefined) headers['access-control-allow-headers'] = String(requested);
+  res.writeHead(200, headers);
+  res.end();
+  return true;
+}
+
+function flag(value: unknown): boolean {
+  return value !== undefined && value !== '' && value !== '0';
+}
+
+function report(settings: PipelineSettings, message: string, error?: unknown): void {
+  if (error === undefined) settings.logger.error(message);
+  else settings.logger.error(message, error);
+}

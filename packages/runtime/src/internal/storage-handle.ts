@@ -1,0 +1,94 @@
+import { ExtCompilersError } from '@ext-compilers/core';
+import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './storage-document.ts';
+
+/** Options of `storage.get`: none are used; the argument is accepted for the platform's signature. */
+export type StorageGetOptions = Record<string, unknown>;
+
+/** Options of `storage.set`. */
+export interface StorageSetOptions {
+  /** Write even if the document changed since this handle read it. */
+  force?: boolean | number | undefined;
+  /** The etag the write expects (`null`: an empty document), instead of the one this handle last read. */
+  etag?: string | null | undefined;
+}
+
+/** `ctx.storage`: one JSON document, read and written with optimistic concurrency. */
+export interface WebtaskStorage {
+  get(cb: (error: Error | null, data?: unknown) => void): void;
+  get(options: StorageGetOptions, cb: (error: Error | null, data?: unknown) => void): void;
+  set(data: unknown, cb?: (error: Error | null) => void): void;
+  set(data: unknown, options: StorageSetOptions, cb?: (error: Error | null) => void): void;
+}
+
+type AnyCallback = (error: Error | null, data?: unknown) => void;
+
+const documents = new WeakMap<object, StorageDocument>();
+
+/** The document behind a storage made here, so each request can get its own handle on it. */
+export function documentOf(storage: object): StorageDocument | undefined {
+  return documents.get(storage);
+}
+
+/**
+ * A handle on a document. A handle remembers the etag it last read or wrote: a `set` fails with a
+ * conflict when another handle changed the document since. Callbacks are always asynchronous.
+ */
+export function createHandle(document: StorageDocument): WebtaskStorage {
+  // undefined: this handle never read the document.
+  let known: string | null | undefined;
+  const storage: WebtaskStorage = {
+    get(options: unknown, cb?: unknown): void {
+      const callback = callbackOf(options, cb, true);
+      known = document.etag;
+      const data = document.json === undefined ? null : JSON.parse(document.json);
+      process.nextTick(callback, null, data);
+    },
+    set(data: unknown, options?: unknown, cb?: unknown): void {
+      const callback = callbackOf(options, cb, false);
+      const settings = (typeof options === 'object' ? options : {}) as StorageSetOptions;
+      const clear = data === undefined || data === null;
+      if (!clear && known === undefined && !settings.force && settings.etag === undefined) {
+        throw new ExtCompilersError(
+          'ERR_STORAGE_USAGE',
+          'When calling storage.set without having called storage.get before, you must specify the .force option.',
+        );
+      }
+      const expected = settings.etag === undefined ? known : settings.etag;
+      if (!settings.force && expected !== undefined && expected !== document.etag) {
+        return process.nextTick(callback, conflictError(document.json === undefined ? null : JSON.parse(document.json)));
+      }
+      const json = clear ? undefined : serialize(data);
+      if (json instanceof Error) return process.nextTick(callback, json);
+      if (json !== undefined && Buffer.byteLength(json) > STORAGE_LIMIT) {
+        return process.nextTick(callback, tooLargeError(Buffer.byteLength(json)));
+      }
+      replace(document, json);
+      known = document.etag;
+      if (document.file === undefined) return process.nextTick(callback, null);
+      persist(document).then(() => callback(null), callback);
+    },
+  } as WebtaskStorage;
+  documents.set(storage, document);
+  return storage;
+}
+
+// Arguments are checked as webtask-runtime does: `([options], cb)`, options an object, cb a function.
+function callbackOf(options: unknown, cb: unknown, required: boolean): AnyCallback {
+  const callback = typeof options === 'function' && cb === undefined ? options : cb;
+  const settings = typeof options === 'function' && cb === undefined ? undefined : options;
+  if (settings !== undefined && (typeof settings !== 'object' || settings === null)) {
+    throw new TypeError('Options must be an object.');
+  }
+  if (callback === undefined && !required) return () => {};
+  if (typeof callback !== 'function') throw new TypeError('Callback must be a function.');
+  return callback as AnyCallback;
+}
+
+function serialize(data: unknown): string | Error {
+  try {
+    const json = JSON.stringify(data);
+    return json === undefined ? new TypeError('Storage data must be serializable as JSON.') : json;
+  } catch (error) {
+    return error as Error;
+  }
+}
