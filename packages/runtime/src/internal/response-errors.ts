@@ -46,7 +46,7 @@ function text(value: unknown): string | undefined {
 const OWN_DIRECTORY = ((): string | undefined => {
   const frame = new Error().stack?.split('\n')[1] ?? '';
   const file = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(frame)?.[1];
-  return file?.replace(/\/(?:src|dist)\/.*$/, '/');
+  return file?.replace(/\/(src|dist)\/.*$/, '/$1/');
 })();
 
 function userStack(stack: unknown): string | undefined {
