@@ -1,0 +1,115 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer } from '@ext-compilers/runtime';
+
+type Cb = (error?: unknown, data?: unknown) => void;
+type Reply = { status: number; type: string | undefined; body: string };
+
+const logger = { info() {}, warn() {}, error() {} };
+
+async function withServer(server: Server, use: (port: number) => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await use((server.address() as AddressInfo).port);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+function send(port: number, path = '/', body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('serves a function over HTTP: body parsed, query, JSON answer', async () => {
+  const server = createServer((ctx: { body: unknown; query: unknown }, cb: Cb) => cb(null, { body: ctx.body, query: ctx.query }), { logger });
+  await withServer(server, async (port) => {
+    assert.equal(await send(port, '/?x=1', '{"a":1}', { 'content-type': 'application/json' }), {
+      status: 200,
+      type: 'application/json',
+      body: '{"body":{"a":1},"query":{"x":"1"}}',
+    });
+  });
+});
+
+test('a synchronous throw answers 500 and the server keeps serving', async () => {
+  let calls = 0;
+  const server = createServer(
+    (cb: Cb) => {
+      calls += 1;
+      if (calls === 1) throw new Error('boom');
+      cb(null, { calls });
+    },
+    { logger },
+  );
+  await withServer(server, async (port) => {
+    const first = await send(port);
+    assert.equal([first.status, JSON.parse(first.body).error], [500, 'Script generated an unhandled synchronous exception.']);
+    assert.equal(await send(port), { status: 200, type: 'application/json', body: '{"calls":2}' });
+  });
+});
+
+test('a body over maxBodySize gets 413 and the connection is answered', async () => {
+  const server = createServer((cb: Cb) => cb(null, { ran: true }), { maxBodySize: 1024, logger });
+  await withServer(server, async (port) => {
+    const reply = await send(port, '/', 'x'.repeat(64 * 1024), { 'content-type': 'text/plain' });
+    assert.equal(reply, {
+      status: 413,
+      type: 'application/json',
+      body: JSON.stringify({ code: 413, error: 'Request body too large.', message: 'Request body exceeds the limit of 1024 bytes.' }),
+    });
+    assert.is((await send(port)).status, 200);
+  });
+});
+
+test('a 3-ary function that never ends gets a 504 after the timeout, others are still served', async () => {
+  const server = createServer(
+    (_ctx: unknown, req: { url: string }, res: { end(b: string): void }) => {
+      if (req.url !== '/hang') res.end('fine');
+    },
+    { timeout: 50, logger },
+  );
+  await withServer(server, async (port) => {
+    const [hung, fine] = await Promise.all([send(port, '/hang'), send(port, '/')]);
+    assert.equal(hung, {
+      status: 504,
+      type: 'application/json',
+      body: JSON.stringify({ code: 504, error: 'Script exceeded the execution time limit.', message: 'The webtask did not respond within 50 ms.' }),
+    });
+    assert.equal(fine, { status: 200, type: undefined, body: 'fine' });
+  });
+});
+
+test('code is compiled once; a compile error is every request\'s answer', async () => {
+  await withServer(createServer("module.exports = (cb) => cb(null, { from: 'code' });", { logger }), async (port) => {
+    assert.equal([await send(port), await send(port)].map((r) => r.body), ['{"from":"code"}', '{"from":"code"}']);
+  });
+  await withServer(createServer('module.exports = 1;', { logger }), async (port) => {
+    const replies = await Promise.all([send(port), send(port)]);
+    assert.equal(replies.map((r) => [r.status, JSON.parse(r.body).code]), [[400, 400], [400, 400]]);
+  });
+});
+
+test('a sandbox other than in-process is ERR_NOT_SUPPORTED for now; a bad webtask is a TypeError', () => {
+  for (const sandbox of ['worker', 'process'] as const) {
+    try {
+      createServer((cb: Cb) => cb(), { sandbox });
+      assert.unreachable();
+    } catch (error) {
+      assert.equal([(error as { code: string }).code, (error as Error).message], ['ERR_NOT_SUPPORTED', `The '${sandbox}' sandbox is not supported yet; use 'in-process'`]);
+    }
+  }
+  assert.throws(() => createServer({} as never), (error: Error) => error instanceof TypeError);
+});
+
+test.run();
