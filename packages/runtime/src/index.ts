@@ -1,9 +1,15 @@
-export { compile } from './compile.ts';
-export { createContext } from './create-context.ts';
-export { createServer } from './create-server.ts';
-export { createStorage } from './create-storage.ts';
-export { nodejsCompiler } from './nodejs-compiler.ts';
-export { simulate } from './simulate.ts';
+export { type CompileCallback, type CompileOptions, compile } from './compile.ts';
+export { type CreateContextOptions, createContext, type WebtaskContext } from './create-context.ts';
+export { type CreateServerOptions, createServer, type Sandbox } from './create-server.ts';
+export {
+  type CreateStorageOptions,
+  createStorage,
+  type StorageGetOptions,
+  type StorageSetOptions,
+  type WebtaskStorage,
+} from './create-storage.ts';
+export { createNodejsCompiler, type NodejsCompilerOptions, nodejsCompiler } from './nodejs-compiler.ts';
+export { type SimulateOptions, type SimulateResult, simulate } from './simulate.ts';
 
 /** `pb` values, as webtask-runtime exports them. */
 export const PARSE_NEVER = 0;

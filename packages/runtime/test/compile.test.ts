@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createModuleStore } from '@ext-compilers/modules';
-import { compile } from '@ext-compilers/runtime';
+import { type CompileOptions, compile } from '@ext-compilers/runtime';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/compile/', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -17,8 +17,6 @@ const NOT_A_FUNCTION = 'Unable to compile submitted JavaScript. Error: Supplied 
 const BAD_SIGNATURE =
   'Unable to compile submitted JavaScript. Error: The JavaScript function must have one of the following signatures: ([ctx], callback) or (ctx, req, res).';
 
-// Until index.ts re-exports the CompileOptions type (requested), it is read off compile's last overload.
-type CompileOptions = NonNullable<Parameters<typeof compile>[1]>;
 type Failure = Error & { code?: unknown; details?: unknown; error?: unknown; cause?: Error & { code?: unknown; cause?: unknown } };
 type Fn = (...args: unknown[]) => void;
 

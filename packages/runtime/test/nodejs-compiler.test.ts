@@ -1,9 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
-import { nodejsCompiler } from '@ext-compilers/runtime';
-// Until index.ts re-exports the factory (requested), it is imported from its own file.
-import { createNodejsCompiler } from '../src/nodejs-compiler.ts';
+import { createNodejsCompiler, nodejsCompiler } from '@ext-compilers/runtime';
 import type { NodejsCompiler } from '@ext-compilers/core';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/compile/', import.meta.url));

@@ -1,0 +1,19 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+test('the public surface of @ext-compilers/runtime', async () => {
+  assert.equal(Object.keys(await import('@ext-compilers/runtime')).sort(), [
+    'PARSE_ALWAYS',
+    'PARSE_NEVER',
+    'PARSE_ON_ARITY',
+    'compile',
+    'createContext',
+    'createNodejsCompiler',
+    'createServer',
+    'createStorage',
+    'nodejsCompiler',
+    'simulate',
+  ]);
+});
+
+test.run();
