@@ -1,0 +1,427 @@
+/**
+ * Issue #4's benchmark: the runtime (`@ext-compilers/runtime`) side by side with
+ * webtask-runtime@2.0.0 + auth0-ext-compilers@6.1.0 and with the floors, in one run. Five targets:
+ * simulate(), HTTP through createServer() (servers in child processes, autocannon in this one), the
+ * worker executor, the memory of 10,000 compiled hooks, and cold start. `npm run bench`;
+ * bench/README.md ("Runtime") says what is measured and why.
+ *
+ * The same file is every child process: `--serve <kind>` starts one server and reports its port,
+ * `--memory` measures the heap of 10,000 hooks in a fresh process.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { nodejsCompiler } from '@ext-compilers/conformance';
+import type { WebtaskCompiler, WebtaskContext } from '@ext-compilers/core';
+import { compile, createServer, simulate } from '@ext-compilers/runtime';
+import { POINTS } from './points.ts';
+import { median } from './race.ts';
+
+const require = createRequire(import.meta.url);
+const SELF = fileURLToPath(import.meta.url);
+
+const TARGETS = {
+  simulateVsReference: 20,
+  httpVsFloor: 0.8,
+  httpVsReference: 4,
+  workerVsInProcess: 0.7,
+  memoryMB: 100,
+  coldInProcessMs: 5,
+  coldWorkerMs: 15,
+} as const;
+const SIMULATE = { warmup: 3, rounds: 21, ours: 2000, reference: 200 } as const;
+const HTTP = { rounds: 3, seconds: 3, warmupSeconds: 1, connections: 10 } as const;
+const MEMORY = { hooks: 10_000 } as const;
+const COLD = { warmup: 20, samples: 301 } as const;
+
+const SECRET = 'c2VjcmV0LWZvci10aGUtYmVuY2htYXJrLTMyYnl0ZXM';
+const SECRETS = { 'auth0-extension-secret': SECRET };
+const POINT = POINTS.find((point) => point.name === 'client-credentials-exchange')!;
+const META = { 'wt-compiler': 'ext-compilers/client-credentials-exchange' };
+const BODY = JSON.stringify(POINT.body());
+const HEADERS = { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' };
+// webtask-runtime logs through its logger; nobody's logs are part of the measurement.
+const quiet = { info() {}, warn() {}, error() {} };
+
+interface Simulated {
+  statusCode: number;
+  payload: string;
+}
+interface WebtaskRuntime {
+  simulate(fn: unknown, options: object, cb: (res: Simulated) => void): void;
+  createServer(fn: unknown, options: object): Server;
+}
+const reference = require('webtask-runtime') as WebtaskRuntime;
+const referenceCompilers = require('auth0-ext-compilers') as Record<string, WebtaskCompiler>;
+
+/** The hook compiled by auth0-ext-compilers (webtask-runtime has no wt-compiler: its users compiled this way). */
+function referenceHook(): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const options = { script: POINT.hook, nodejsCompiler, secrets: SECRETS, meta: {} };
+    referenceCompilers['client-credentials-exchange']!(options, (error, fn) => (error ? reject(error) : resolve(fn)));
+  });
+}
+
+const oursHook = (): Promise<unknown> => compile(POINT.hook, { meta: META, secrets: SECRETS });
+
+// ---------------------------------------------------------------------------------------------
+// 1. simulate()
+
+const simulateOptions = () => ({ method: 'POST', headers: { authorization: HEADERS.authorization }, payload: POINT.body(), secrets: SECRETS, logger: quiet });
+
+type AsyncBatch = (n: number) => Promise<number>;
+
+/** Interleaved rounds of async batches, the starting contender rotating: ns per operation per round. */
+async function raceAsync<C extends string>(contenders: Record<C, { batch: AsyncBatch; n: number }>, warmup: number, rounds: number): Promise<Record<C, number[]>> {
+  const names = Object.keys(contenders) as C[];
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<C, number[]>;
+  for (let round = 0; round < warmup + rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length]!;
+      const perOp = await contenders[name].batch(contenders[name].n);
+      if (round >= warmup) samples[name].push(perOp);
+    }
+  }
+  return samples;
+}
+
+async function benchSimulate() {
+  const ours = await oursHook();
+  const ref = await referenceHook();
+  const runOurs = () => simulate(ours as never, simulateOptions());
+  const runRef = () => new Promise<Simulated>((resolve) => reference.simulate(ref, simulateOptions(), resolve));
+  const [a, b] = [await runOurs(), await runRef()];
+  if (a.statusCode !== 200 || a.payload !== b.payload || !a.payload.includes('"status":"success"')) {
+    throw new Error(`simulate: ours answered ${a.statusCode} ${a.payload}, webtask-runtime ${b.statusCode} ${b.payload}`);
+  }
+  const batch = (one: () => Promise<unknown>): AsyncBatch => async (n) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await one();
+    return Number(process.hrtime.bigint() - start) / n;
+  };
+  const samples = await raceAsync(
+    { reference: { batch: batch(runRef), n: SIMULATE.reference }, ours: { batch: batch(runOurs), n: SIMULATE.ours } },
+    SIMULATE.warmup,
+    SIMULATE.rounds,
+  );
+  const m = { reference: median(samples.reference), ours: median(samples.ours) };
+  const ratio = m.reference / m.ours;
+  return { median_ns: m, reference_over_ours: ratio, pass: ratio >= TARGETS.simulateVsReference, samples_ns: samples };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2 and 3. HTTP: each server in a child process, the load generator (autocannon) in this one.
+
+type ServerKind = 'floor' | 'ours' | 'reference' | 'worker';
+
+/** The floor: node:http, the body read and parsed, the hook called directly, the same envelope written. */
+async function floorServer(): Promise<Server> {
+  const hook = await new Promise<(...args: unknown[]) => void>((resolve, reject) =>
+    nodejsCompiler(POINT.hook, (error, fn) => (error ? reject(error) : resolve(fn as never))),
+  );
+  return createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
+      hook(...POINT.args(body, { body } as WebtaskContext), (error: unknown, data: unknown) => {
+        if (error) throw error;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(`{"statusCode":200,"headers":{},"status":"success","data":${JSON.stringify(data)}}`);
+      });
+    });
+  });
+}
+
+async function makeServer(kind: ServerKind): Promise<Server> {
+  const options = { meta: META, secrets: SECRETS, logger: quiet };
+  if (kind === 'floor') return floorServer();
+  if (kind === 'ours') return createServer(POINT.hook, options);
+  if (kind === 'worker') return createServer(POINT.hook, { ...options, sandbox: 'worker' } as never);
+  return reference.createServer(await referenceHook(), { secrets: SECRETS, logger: quiet });
+}
+
+/** Child: start one server on 127.0.0.1, report its port, serve until killed. */
+async function serve(kind: ServerKind): Promise<void> {
+  try {
+    const server = await makeServer(kind);
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+  } catch (error) {
+    process.send!({ error: String((error as { code?: unknown }).code ?? error) });
+  }
+}
+
+interface Child {
+  process: ChildProcess;
+  port: number;
+}
+
+function startChild(kind: ServerKind): Promise<Child> {
+  const child = fork(SELF, ['--serve', kind], { execArgv: ['--no-warnings', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve({ process: child, port: message.port }) : (child.kill(), reject(new Error(message.error))),
+    );
+    child.once('exit', (code) => reject(new Error(`the ${kind} server exited (${code})`)));
+  });
+}
+
+async function post(port: number): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: HEADERS, body: BODY });
+  return { status: res.status, body: await res.text() };
+}
+
+interface AutocannonResult {
+  requests: { total: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+const autocannon = require('autocannon') as (options: object) => Promise<AutocannonResult>;
+
+async function load(port: number, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    method: 'POST',
+    headers: HEADERS,
+    body: BODY,
+    connections: HTTP.connections,
+    duration: seconds,
+  });
+  if (result.errors || result.timeouts || result.non2xx) throw new Error(`port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  return result.requests.total / result.duration;
+}
+
+async function benchHttp() {
+  const kinds: ServerKind[] = ['floor', 'ours', 'reference', 'worker'];
+  const children: Partial<Record<ServerKind, Child>> = {};
+  const notes: string[] = [];
+  for (const kind of kinds) {
+    try {
+      children[kind] = await startChild(kind);
+    } catch (error) {
+      notes.push(`${kind}: not measured (${(error as Error).message})`);
+    }
+  }
+  try {
+    const running = kinds.filter((kind) => children[kind]);
+    const floorAnswer = await post(children.floor!.port);
+    for (const kind of running) {
+      const answer = await post(children[kind]!.port);
+      if (answer.status !== 200 || answer.body !== floorAnswer.body) throw new Error(`${kind} answered ${answer.status} ${answer.body}, the floor ${floorAnswer.body}`);
+    }
+    for (const kind of running) await load(children[kind]!.port, HTTP.warmupSeconds);
+    const samples = Object.fromEntries(running.map((kind) => [kind, [] as number[]])) as Record<ServerKind, number[]>;
+    for (let round = 0; round < HTTP.rounds; round++) {
+      for (let k = 0; k < running.length; k++) {
+        const kind = running[(round + k) % running.length]!;
+        samples[kind].push(await load(children[kind]!.port, HTTP.seconds));
+      }
+    }
+    const m = Object.fromEntries(running.map((kind) => [kind, median(samples[kind])])) as Record<ServerKind, number>;
+    const ratios = {
+      ours_over_floor: m.ours / m.floor,
+      ours_over_reference: m.ours / m.reference,
+      worker_over_ours: m.worker === undefined ? undefined : m.worker / m.ours,
+    };
+    const pass = {
+      vs_floor: ratios.ours_over_floor >= TARGETS.httpVsFloor,
+      vs_reference: ratios.ours_over_reference >= TARGETS.httpVsReference,
+      worker: ratios.worker_over_ours === undefined ? undefined : ratios.worker_over_ours >= TARGETS.workerVsInProcess,
+    };
+    return { requests_per_s: m, ratios, pass, notes, samples_rps: samples };
+  } finally {
+    for (const child of Object.values(children)) child.process.kill();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Memory: 10,000 distinct hooks compiled and held, in a fresh process.
+
+/** A small hook, distinct per `i` (a distinct source text is a distinct compile and cache entry). */
+const smallHook = (i: number): string =>
+  `module.exports = function (client, scope, audience, context, cb) {\n  cb(null, { scope: scope.concat(['tenant:${i}']), 'https://example.com/n': ${i} });\n};\n`;
+
+async function memory(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the memory child needs --expose-gc');
+  const options = { meta: META, secrets: SECRETS, cache: { max: MEMORY.hooks } };
+  await compile(smallHook(-1), options); // loads the compilers: not part of the hooks' cost
+  gc();
+  const before = process.memoryUsage();
+  const held: unknown[] = [];
+  for (let i = 0; i < MEMORY.hooks; i++) held.push(await compile(smallHook(i), options));
+  gc();
+  const after = process.memoryUsage();
+  if (new Set(held).size !== MEMORY.hooks) throw new Error('memory: the hooks are not distinct');
+  const res = await simulate(held[MEMORY.hooks - 1] as never, { ...simulateOptions(), logger: quiet });
+  if (!res.payload.includes(`"https://example.com/n":${MEMORY.hooks - 1}`)) throw new Error(`memory: the last hook answered ${res.payload}`);
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  process.send!({
+    heap_mb: mb(after.heapUsed - before.heapUsed),
+    rss_mb: mb(after.rss - before.rss),
+    external_mb: mb(after.external - before.external),
+    held: held.length,
+  });
+}
+
+async function benchMemory() {
+  const child = fork(SELF, ['--memory'], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const result = await new Promise<{ heap_mb: number; rss_mb: number; external_mb: number; held: number }>((resolve, reject) => {
+    child.once('message', resolve as never);
+    child.once('exit', (code) => reject(new Error(`the memory child exited (${code})`)));
+  });
+  child.kill();
+  return { ...result, hooks: MEMORY.hooks, pass: result.heap_mb < TARGETS.memoryMB };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Cold start: the first response of a hook never seen before, compile included.
+
+let coldSerial = 0;
+const coldHook = (): string => `${POINT.hook}\n// cold ${process.pid} ${coldSerial++}\n`;
+
+async function coldInProcess(): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < COLD.warmup + COLD.samples; i++) {
+    const code = coldHook();
+    const start = process.hrtime.bigint();
+    const res = await simulate(code, { ...simulateOptions(), meta: META });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (res.statusCode !== 200) throw new Error(`cold start answered ${res.statusCode} ${res.payload}`);
+    if (i >= COLD.warmup) times.push(ms);
+  }
+  return times;
+}
+
+/**
+ * The worker executor: a first server starts the pool; each sample is a new server on a new hook,
+ * timed from createServer() to its first response (the pool is already started).
+ */
+async function coldWorker(): Promise<number[] | string> {
+  const servers: Server[] = [];
+  const listen = async (code: string): Promise<number> => {
+    const server = createServer(code, { meta: META, secrets: SECRETS, logger: quiet, sandbox: 'worker' } as never);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  };
+  try {
+    await post(await listen(coldHook()));
+  } catch (error) {
+    return `not measured: sandbox 'worker' is not available (${String((error as { code?: unknown }).code ?? (error as Error).message)})`;
+  }
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 5 + 51; i++) {
+      const code = coldHook();
+      const start = process.hrtime.bigint();
+      const res = await post(await listen(code));
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (res.status !== 200) throw new Error(`worker cold start answered ${res.status} ${res.body}`);
+      if (i >= 5) times.push(ms);
+      servers.pop()!.close();
+    }
+  } finally {
+    for (const server of servers) server.close();
+  }
+  return times;
+}
+
+async function benchCold() {
+  const inProcess = await coldInProcess();
+  const worker = await coldWorker();
+  const inMs = median(inProcess);
+  const workerMs = typeof worker === 'string' ? undefined : median(worker);
+  return {
+    in_process_ms: inMs,
+    worker_ms: workerMs,
+    worker_note: typeof worker === 'string' ? worker : undefined,
+    pass: { in_process: inMs < TARGETS.coldInProcessMs, worker: workerMs === undefined ? undefined : workerMs < TARGETS.coldWorkerMs },
+    samples_ms: { in_process: inProcess.map(round2), worker: typeof worker === 'string' ? [] : worker.map(round2) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'NOT MEASURED' : ok ? 'PASS' : 'FAIL');
+const x = (ratio: number | undefined): string => (ratio === undefined ? '—' : `${ratio.toFixed(2)}x`);
+const k = (rps: number | undefined): string => (rps === undefined ? '—' : `${(rps / 1000).toFixed(2)}k`);
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg_before: loadavg() };
+  // webtask-runtime's fake sockets (shot) raise process warnings; they would flood the output.
+  process.removeAllListeners('warning');
+
+  const sim = await benchSimulate();
+  const http = await benchHttp();
+  const mem = await benchMemory();
+  const cold = await benchCold();
+  const seconds = (Date.now() - began) / 1000;
+
+  const us = (ns: number) => (ns / 1000).toFixed(1);
+  console.log(`\n## simulate() of a client-credentials-exchange hook with a Bearer secret (median per call, ${SIMULATE.rounds} rounds)\n`);
+  console.log('| webtask-runtime µs | ours µs | webtask-runtime/ours (≥ 20) |\n|--:|--:|--:|');
+  console.log(`| ${us(sim.median_ns.reference)} | ${us(sim.median_ns.ours)} | ${x(sim.reference_over_ours)} ${verdict(sim.pass)} |`);
+
+  const r = http.requests_per_s;
+  console.log(`\n## HTTP, keep-alive, ${HTTP.connections} connections (median requests/s of ${HTTP.rounds} rounds of ${HTTP.seconds} s)\n`);
+  console.log('| node:http floor | webtask-runtime | ours (in-process) | ours (worker) | ours/floor (≥ 0.8) | ours/webtask-runtime (≥ 4) | worker/in-process (≥ 0.7) |');
+  console.log('|--:|--:|--:|--:|--:|--:|--:|');
+  console.log(
+    `| ${k(r.floor)} | ${k(r.reference)} | ${k(r.ours)} | ${k(r.worker)} | ${x(http.ratios.ours_over_floor)} ${verdict(http.pass.vs_floor)} | ${x(http.ratios.ours_over_reference)} ${verdict(http.pass.vs_reference)} | ${x(http.ratios.worker_over_ours)} ${verdict(http.pass.worker)} |`,
+  );
+  for (const note of http.notes) console.log(`\n${note}`);
+
+  console.log(`\n## Memory: ${mem.hooks} distinct compiled hooks held (heap after a forced GC, minus the baseline)\n`);
+  console.log('| heapUsed MB (< 100) | rss MB | external MB |\n|--:|--:|--:|');
+  console.log(`| ${mem.heap_mb.toFixed(1)} ${verdict(mem.pass)} | ${mem.rss_mb.toFixed(1)} | ${mem.external_mb.toFixed(1)} |`);
+
+  console.log(`\n## Cold start: first response of a never-seen hook, compile included (median of ${COLD.samples})\n`);
+  console.log('| in-process simulate() ms (< 5) | worker pool, first HTTP response ms (< 15) |\n|--:|--:|');
+  const ms = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(2));
+  console.log(`| ${ms(cold.in_process_ms)} ${verdict(cold.pass.in_process)} | ${ms(cold.worker_ms)} ${verdict(cold.pass.worker)} |`);
+  if (cold.worker_note) console.log(`\nworker: ${cold.worker_note}`);
+
+  const summary = [
+    `${verdict(sim.pass)}  simulate: ours at least ${TARGETS.simulateVsReference}x webtask-runtime's rate (${x(sim.reference_over_ours)})`,
+    `${verdict(http.pass.vs_floor)}  http: ours at least ${TARGETS.httpVsFloor}x the node:http floor (${x(http.ratios.ours_over_floor)})`,
+    `${verdict(http.pass.vs_reference)}  http: ours at least ${TARGETS.httpVsReference}x webtask-runtime (${x(http.ratios.ours_over_reference)})`,
+    `${verdict(http.pass.worker)}  http: the worker executor at least ${TARGETS.workerVsInProcess}x in-process (${x(http.ratios.worker_over_ours)})`,
+    `${verdict(mem.pass)}  memory: ${mem.hooks} hooks in under ${TARGETS.memoryMB} MB of heap (${mem.heap_mb.toFixed(1)} MB)`,
+    `${verdict(cold.pass.in_process)}  cold start in-process under ${TARGETS.coldInProcessMs} ms (${ms(cold.in_process_ms)} ms)`,
+    `${verdict(cold.pass.worker)}  cold start with a started worker pool under ${TARGETS.coldWorkerMs} ms (${ms(cold.worker_ms)} ms)`,
+  ];
+  console.log(`\n${summary.join('\n')}`);
+  const notes = `${machine.node}, ${machine.cores} × ${machine.cpu}, load ${machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')}, ${seconds.toFixed(0)} s`;
+  console.log(`\n${notes}`);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { ...machine, loadavg_after: loadavg() },
+    seconds,
+    method: { simulate: SIMULATE, http: HTTP, memory: MEMORY, cold: COLD, statistic: 'medians of rounds; ratios are ratios of medians' },
+    targets: TARGETS,
+    summary,
+    simulate: sim,
+    http,
+    memory: mem,
+    cold,
+  };
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL('runtime.json', dir), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+const mode = process.argv[2];
+if (mode === '--serve') await serve(process.argv[3] as ServerKind);
+else if (mode === '--memory') await memory();
+else await main();
