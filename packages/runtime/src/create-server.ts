@@ -1,31 +1,39 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { ExtCompilersError } from '@ext-compilers/core';
+import { createProcessExecutor, createWorkerExecutor } from './internal/executor.ts';
+import { readJobRequest, tooLarge, writeResult } from './internal/executor-request.ts';
+import type { Executor, JobWebtask } from './internal/executor-types.ts';
 import { runWebtask } from './internal/pipeline.ts';
 import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
 import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
-import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse } from './internal/pipeline-types.ts';
+import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './internal/pipeline-types.ts';
 
-/** Where user code runs. Only `in-process` is available so far. */
+/** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */
 export type Sandbox = 'in-process' | 'worker' | 'process';
 
 /** Options of `createServer()`: the runtime's and compile()'s options, plus the executor. */
 export interface CreateServerOptions extends RuntimeOptions, PassedCompileOptions {
-  /** Default `in-process` (no isolation: user code runs in this process). */
+  /** Default `in-process` (no isolation: user code runs in this process). See docs/security.md. */
   sandbox?: Sandbox | undefined;
+  /** `worker`/`process`: the pool size; default `os.availableParallelism() - 1`, at least 1. */
+  workers?: number | undefined;
+  /** `worker`/`process`: the heap limit of each worker or child in MB; default 128. */
+  memoryLimit?: number | undefined;
 }
 
 /**
  * A `node:http` server that runs one webtask (a function, or code compiled once with compile())
  * for every request, through the same pipeline as `simulate()`. Not listening: call `listen()`.
+ * With `sandbox: 'worker' | 'process'` the code runs in a pool, closed with the server.
  */
 export function createServer(codeOrFunction: string | AnyWebtaskFunction, options: CreateServerOptions = {}): Server {
   const sandbox = options.sandbox ?? 'in-process';
-  if (sandbox !== 'in-process') {
-    throw new ExtCompilersError('ERR_NOT_SUPPORTED', `The '${String(sandbox)}' sandbox is not supported yet; use 'in-process'`, { details: { sandbox } });
+  if (sandbox !== 'in-process' && sandbox !== 'worker' && sandbox !== 'process') {
+    throw new TypeError(`createServer: sandbox must be 'in-process', 'worker' or 'process'`);
   }
   if (typeof codeOrFunction !== 'function' && typeof codeOrFunction !== 'string') {
     throw new TypeError('createServer: the webtask must be a function, or code that exports or returns one');
   }
+  if (sandbox !== 'in-process') return isolatedServer(codeOrFunction, options, sandbox);
   const settings = resolveSettings(options);
   let fn = typeof codeOrFunction === 'function' ? codeOrFunction : undefined;
   let failure: unknown;
@@ -43,4 +51,35 @@ export function createServer(codeOrFunction: string | AnyWebtaskFunction, option
     if (failure !== undefined) return answerCompileError(response, failure);
     ready.then(() => (fn ? runWebtask(fn, request, response, settings) : answerCompileError(response, failure)));
   });
+}
+
+function isolatedServer(code: string | AnyWebtaskFunction, options: CreateServerOptions, sandbox: 'worker' | 'process'): Server {
+  if (typeof code !== 'string') throw new TypeError(`createServer: with the '${sandbox}' sandbox the webtask must be code (a string); a function cannot cross to another thread or process`);
+  for (const name of ['modules', 'installModules'] as const) {
+    if (options[name] !== undefined) throw new TypeError(`createServer: the '${name}' option holds live objects and is not available with the '${sandbox}' sandbox`);
+  }
+  const settings = resolveSettings(options);
+  if (settings.storage) throw new TypeError(`createServer: with the '${sandbox}' sandbox, 'storage' must be one from createStorage()`);
+  const pool = { size: options.workers, timeout: settings.timeout, memoryLimit: options.memoryLimit, logger: settings.logger };
+  const executor: Executor = sandbox === 'worker' ? createWorkerExecutor(pool) : createProcessExecutor(pool);
+  const webtask = jobWebtask(code, options, settings);
+  const server = createHttpServer((req, res) => {
+    readJobRequest(req, settings.maxBodySize, (request) => {
+      if (!request) return writeResult(res, tooLarge(settings.maxBodySize));
+      executor.run({ webtask, request, storage: settings.document }).then((result) => writeResult(res, result));
+    });
+  });
+  server.on('close', () => void executor.close());
+  return server;
+}
+
+function jobWebtask(code: string, options: CreateServerOptions, settings: PipelineSettings): JobWebtask {
+  const { dirname, filename, extraModulePaths, cache, compilerFetch } = options;
+  const { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon } = settings;
+  return {
+    id: 'server',
+    code,
+    options: { dirname, filename, extraModulePaths, cache, compilerFetch },
+    settings: { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon },
+  };
 }

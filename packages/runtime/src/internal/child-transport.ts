@@ -1,0 +1,58 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import type { Fault } from './executor-faults.ts';
+import { GUEST_MARKER, guestEntry } from './executor-entry.ts';
+import type { GuestMessage } from './executor-types.ts';
+import type { Transport } from './pool.ts';
+
+// V8's message when a heap limit is reached: the child aborts, so its stderr is the only witness.
+const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
+
+/**
+ * A child process with a heap limit and Node's permission model: it may read files, write only
+ * in `writableDir`, and may not start processes or workers (denied by default under the model),
+ * nor load native addons. Messages use the structured-clone serialisation, so bodies cross as bytes.
+ */
+export function spawnChild(memoryLimit: number, writableDir: string): Transport {
+  const entry = guestEntry();
+  const child = fork(entry.file, [GUEST_MARKER], {
+    execArgv: [...permissionFlags(writableDir, entry.typescript), `--max-old-space-size=${memoryLimit}`],
+    env: entry.typescript ? { ...process.env, TSX_DISABLE_CACHE: '1' } : process.env,
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk.toString()).slice(-4096);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    send: (message) => void (child.connected && child.send(message)),
+    onMessage: (listener) => void child.on('message', (message) => listener(message as GuestMessage)),
+    onExit: (listener) => void child.once('exit', (code, signal) => listener(faultOf(code, signal, stderrTail, memoryLimit))),
+    kill: () => stop(child, exited),
+  };
+}
+
+/**
+ * Built entry: the permission model and nothing else. From TypeScript source (this repository's
+ * tests), tsx's loader needs a loader thread and esbuild's service process, so the child also
+ * gets `--allow-worker` and `--allow-child-process` and the parent's loader flags: a development
+ * concession the built package never makes.
+ */
+function permissionFlags(writableDir: string, typescript: boolean): string[] {
+  const flags = ['--experimental-permission', '--allow-fs-read=*', `--allow-fs-write=${writableDir}`, '--disable-warning=ExperimentalWarning'];
+  if (!typescript) return flags;
+  return [...process.execArgv, ...flags, '--allow-worker', '--allow-child-process', '--disable-warning=SecurityWarning'];
+}
+
+function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  return exited;
+}
+
+function faultOf(code: number | null, signal: NodeJS.Signals | null, stderr: string, limit: number): Fault {
+  if (OUT_OF_MEMORY.test(stderr)) return { kind: 'memory', limit };
+  if (signal) return { kind: 'crash', message: `killed by ${signal}` };
+  return { kind: 'exit', code };
+}

@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JobRequest, JobResult } from './executor-types.ts';
+
+/**
+ * Read a request's body as bytes, up to `limit`, for a job. Over the limit the rest is discarded
+ * (a keep-alive connection stays usable) and `undefined` is the answer: the caller sends the 413.
+ */
+export function readJobRequest(req: IncomingMessage, limit: number, cb: (request: JobRequest | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    length += chunk.length;
+    if (length > limit) over = true;
+    if (!over) chunks.push(chunk);
+  });
+  req.on('error', () => cb(undefined));
+  req.on('end', () => {
+    if (over) return cb(undefined);
+    const body = length === 0 ? undefined : new Uint8Array(Buffer.concat(chunks, length));
+    cb({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body });
+  });
+}
+
+/** The pipeline's 413, for a body the host refused before any guest saw it. */
+export function tooLarge(limit: number): JobResult {
+  const body = { code: 413, error: 'Request body too large.', message: `Request body exceeds the limit of ${limit} bytes.` };
+  return { statusCode: 413, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+export function writeResult(res: ServerResponse, result: JobResult): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(result.statusCode, result.headers);
+  res.end(result.body);
+}
