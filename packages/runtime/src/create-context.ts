@@ -66,8 +66,8 @@ export function createContext(options: CreateContextOptions = {}): WebtaskContex
     id: options.reqId ?? requestId(),
     token: options.token,
     storage: options.storage ?? createStorage({ initialData: options.initialStorageData }),
-    create_token: notSupported('create_token'),
-    create_token_url: notSupported('create_token_url'),
+    create_token: createTokenNotSupported,
+    create_token_url: createTokenUrlNotSupported,
   } as WebtaskContext;
   if (options.body) {
     ctx.body_raw = options.body;
@@ -126,3 +126,7 @@ function notSupported(name: string): () => never {
     throw new ExtCompilersError('ERR_NOT_SUPPORTED', `The '${name}' method is not supported in this environment`);
   };
 }
+
+// Stateless, so one pair serves every context instead of two new closures per request.
+const createTokenNotSupported = notSupported('create_token');
+const createTokenUrlNotSupported = notSupported('create_token_url');

@@ -23,7 +23,9 @@ export class LightResponse extends EventEmitter {
   writableEnded = false;
   writableFinished = false;
   #headers: Record<string, HeaderValue> = {};
-  #chunks: Buffer[] = [];
+  // Strings stay strings: a JSON answer written as one string is handed back without a round trip
+  // through a Buffer. Only chunks of other encodings, or bytes, are kept as Buffers.
+  #chunks: (string | Buffer)[] = [];
   #onEnd: (response: SimulatedResponse) => void;
 
   constructor(onEnd: (response: SimulatedResponse) => void) {
@@ -71,7 +73,7 @@ export class LightResponse extends EventEmitter {
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | (() => void), cb?: () => void): boolean {
     if (this.writableEnded) return false;
     this.#send();
-    this.#chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : Buffer.from(chunk));
+    this.#chunks.push(typeof chunk !== 'string' ? Buffer.from(chunk) : isUtf8(encoding) ? chunk : Buffer.from(chunk, encoding as BufferEncoding));
     const done = typeof encoding === 'function' ? encoding : cb;
     if (done) process.nextTick(done);
     return true;
@@ -86,7 +88,7 @@ export class LightResponse extends EventEmitter {
     this.writableEnded = true;
     this.writableFinished = true;
     if (cb) this.once('finish', cb);
-    const payload = this.#chunks.length === 1 ? this.#chunks[0]!.toString() : Buffer.concat(this.#chunks).toString();
+    const payload = payloadOf(this.#chunks);
     this.#onEnd({ statusCode: this.statusCode, statusMessage: this.statusMessage, headers: { ...this.#headers }, payload });
     this.emit('finish');
     this.emit('close');
@@ -98,6 +100,17 @@ export class LightResponse extends EventEmitter {
     this.statusMessage ||= STATUS_CODES[this.statusCode] ?? '';
     this.headersSent = true;
   }
+}
+
+function isUtf8(encoding: unknown): boolean {
+  return typeof encoding !== 'string' || encoding === 'utf8' || encoding === 'utf-8';
+}
+
+// Bytes are decoded together, never chunk by chunk, so a character split across two writes survives.
+function payloadOf(chunks: readonly (string | Buffer)[]): string {
+  if (chunks.length === 1 && typeof chunks[0] === 'string') return chunks[0];
+  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
+  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk))).toString();
 }
 
 function headersSentError(action: string): Error {
