@@ -8,7 +8,7 @@
  * The same file is every child process: `--serve <kind>` starts one server and reports its port,
  * `--memory` measures the heap of 10,000 hooks in a fresh process.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +36,7 @@ const TARGETS = {
 const SIMULATE = { warmup: 3, rounds: 21, ours: 2000, reference: 200 } as const;
 const HTTP = { rounds: 3, seconds: 3, warmupSeconds: 1, connections: 10 } as const;
 const MEMORY = { hooks: 10_000 } as const;
-const COLD = { warmup: 20, samples: 301 } as const;
+const COLD = { warmup: 20, samples: 301, workerSamples: 15 } as const;
 
 const SECRET = 'c2VjcmV0LWZvci10aGUtYmVuY2htYXJrLTMyYnl0ZXM';
 const SECRETS = { 'auth0-extension-secret': SECRET };
@@ -301,37 +301,40 @@ async function coldInProcess(): Promise<number[]> {
 }
 
 /**
- * The worker executor: a first server starts the pool; each sample is a new server on a new hook,
- * timed from createServer() to its first response (the pool is already started).
+ * The worker executor. Each server has a pool of its own, started with the server and bound to its
+ * one webtask: no public API puts a never-seen hook on an already-started pool. What is measured is
+ * the nearest thing: createServer() of a never-seen hook to its first response, so the pool's start
+ * is included. It runs in a plain `node` child: a Worker inherits its parent's `--import tsx`,
+ * which alone more than doubles its start.
  */
+const COLD_WORKER_SCRIPT = `
+import { createServer } from '@ext-compilers/runtime';
+const hook = ${JSON.stringify(POINT.hook)};
+const options = { meta: ${JSON.stringify(META)}, secrets: ${JSON.stringify(SECRETS)}, sandbox: 'worker', workers: 1 };
+const times = [];
+for (let i = 0; i < ${COLD.workerSamples}; i++) {
+  const start = performance.now();
+  const server = createServer(hook + '// cold worker ' + i + ' ' + process.pid, options);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const res = await fetch('http://127.0.0.1:' + server.address().port + '/', { method: 'POST', headers: ${JSON.stringify(HEADERS)}, body: ${JSON.stringify(BODY)} });
+  const body = await res.text();
+  if (res.status !== 200 || !body.includes('"status":"success"')) throw new Error('worker cold start answered ' + res.status + ' ' + body);
+  times.push(performance.now() - start);
+  await new Promise((resolve) => server.close(resolve));
+}
+console.log(JSON.stringify(times));
+process.exit(0);
+`;
+
 async function coldWorker(): Promise<number[] | string> {
-  const servers: Server[] = [];
-  const listen = async (code: string): Promise<number> => {
-    const server = createServer(code, { meta: META, secrets: SECRETS, logger: quiet, sandbox: 'worker' } as never);
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return (server.address() as AddressInfo).port;
-  };
-  try {
-    await post(await listen(coldHook()));
-  } catch (error) {
-    return `not measured: sandbox 'worker' is not available (${String((error as { code?: unknown }).code ?? (error as Error).message)})`;
-  }
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < 5 + 51; i++) {
-      const code = coldHook();
-      const start = process.hrtime.bigint();
-      const res = await post(await listen(code));
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (res.status !== 200) throw new Error(`worker cold start answered ${res.status} ${res.body}`);
-      if (i >= 5) times.push(ms);
-      servers.pop()!.close();
-    }
-  } finally {
-    for (const server of servers) server.close();
-  }
-  return times;
+  const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '-e', COLD_WORKER_SCRIPT], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) return `not measured: ${/ERR_NOT_SUPPORTED/.test(err) ? "sandbox 'worker' is not available" : err.trim().split('\n').slice(-3).join(' ')}`;
+  return JSON.parse(out) as number[];
 }
 
 async function benchCold() {
@@ -343,7 +346,9 @@ async function benchCold() {
     in_process_ms: inMs,
     worker_ms: workerMs,
     worker_note: typeof worker === 'string' ? worker : undefined,
-    pass: { in_process: inMs < TARGETS.coldInProcessMs, worker: workerMs === undefined ? undefined : workerMs < TARGETS.coldWorkerMs },
+    // The worker figure includes the pool's start, so it is an upper bound of the target's measure:
+    // under the target it passes; over it, it says nothing.
+    pass: { in_process: inMs < TARGETS.coldInProcessMs, worker: workerMs !== undefined && workerMs < TARGETS.coldWorkerMs ? true : undefined },
     samples_ms: { in_process: inProcess.map(round2), worker: typeof worker === 'string' ? [] : worker.map(round2) },
   };
 }
@@ -361,7 +366,9 @@ async function main(): Promise<void> {
   // webtask-runtime's fake sockets (shot) raise process warnings; they would flood the output.
   process.removeAllListeners('warning');
 
+  if (process.argv.includes('--cold-only')) return void console.log(await benchCold());
   const sim = await benchSimulate();
+  if (process.argv.includes('--simulate-only')) return void console.log(sim.median_ns, sim.reference_over_ours.toFixed(2), sim.samples_ns.ours.map((v) => Math.round(v / 100) / 10).join(' '));
   const http = await benchHttp();
   const mem = await benchMemory();
   const cold = await benchCold();
@@ -386,9 +393,9 @@ async function main(): Promise<void> {
   console.log(`| ${mem.heap_mb.toFixed(1)} ${verdict(mem.pass)} | ${mem.rss_mb.toFixed(1)} | ${mem.external_mb.toFixed(1)} |`);
 
   console.log(`\n## Cold start: first response of a never-seen hook, compile included (median of ${COLD.samples})\n`);
-  console.log('| in-process simulate() ms (< 5) | worker pool, first HTTP response ms (< 15) |\n|--:|--:|');
+  console.log('| in-process simulate() ms (< 5) | worker: createServer() to first HTTP response, pool start included, ms (target < 15 with a started pool) |\n|--:|--:|');
   const ms = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(2));
-  console.log(`| ${ms(cold.in_process_ms)} ${verdict(cold.pass.in_process)} | ${ms(cold.worker_ms)} ${verdict(cold.pass.worker)} |`);
+  console.log(`| ${ms(cold.in_process_ms)} ${verdict(cold.pass.in_process)} | ${ms(cold.worker_ms)} ${cold.pass.worker ? 'PASS' : 'NOT MEASURABLE'} |`);
   if (cold.worker_note) console.log(`\nworker: ${cold.worker_note}`);
 
   const summary = [
@@ -398,7 +405,7 @@ async function main(): Promise<void> {
     `${verdict(http.pass.worker)}  http: the worker executor at least ${TARGETS.workerVsInProcess}x in-process (${x(http.ratios.worker_over_ours)})`,
     `${verdict(mem.pass)}  memory: ${mem.hooks} hooks in under ${TARGETS.memoryMB} MB of heap (${mem.heap_mb.toFixed(1)} MB)`,
     `${verdict(cold.pass.in_process)}  cold start in-process under ${TARGETS.coldInProcessMs} ms (${ms(cold.in_process_ms)} ms)`,
-    `${verdict(cold.pass.worker)}  cold start with a started worker pool under ${TARGETS.coldWorkerMs} ms (${ms(cold.worker_ms)} ms)`,
+    `${cold.pass.worker ? 'PASS' : 'NOT MEASURABLE'}  cold start with a started worker pool under ${TARGETS.coldWorkerMs} ms (each server starts its own pool; createServer() to first response, pool start included: ${ms(cold.worker_ms)} ms)`,
   ];
   console.log(`\n${summary.join('\n')}`);
   const notes = `${machine.node}, ${machine.cores} × ${machine.cpu}, load ${machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')}, ${seconds.toFixed(0)} s`;
