@@ -2,8 +2,8 @@ import { ExtCompilersError } from '@ext-compilers/core';
 import type { WebtaskStorage } from '../create-storage.ts';
 import type { StorageOperation, StorageReply } from './executor-types.ts';
 import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './storage-document.ts';
+import { callbackOf, serialize } from './storage-handle.ts';
 
-type AnyCallback = (error: Error | null, data?: unknown) => void;
 
 /** Sends one storage operation to the host and calls back with its reply (always asynchronously). */
 export type StorageRequest = (operation: StorageOperation, cb: (reply: StorageReply) => void) => void;
@@ -66,21 +66,3 @@ function storageError(error: NonNullable<StorageReply['error']>): Error {
   return new Error(error.message);
 }
 
-// The argument rules of the local handle (webtask-runtime's): `([options], cb)`, options an object, cb a function.
-function callbackOf(options: unknown, cb: unknown, required: boolean): AnyCallback {
-  const callback = typeof options === 'function' && cb === undefined ? options : cb;
-  const settings = typeof options === 'function' && cb === undefined ? undefined : options;
-  if (settings !== undefined && (typeof settings !== 'object' || settings === null)) throw new TypeError('Options must be an object.');
-  if (callback === undefined && !required) return () => {};
-  if (typeof callback !== 'function') throw new TypeError('Callback must be a function.');
-  return callback as AnyCallback;
-}
-
-function serialize(data: unknown): string | Error {
-  try {
-    const json = JSON.stringify(data);
-    return json === undefined ? new TypeError('Storage data must be serializable as JSON.') : json;
-  } catch (error) {
-    return error as Error;
-  }
-}

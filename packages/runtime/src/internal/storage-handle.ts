@@ -20,7 +20,7 @@ export interface WebtaskStorage {
   set(data: unknown, options: StorageSetOptions, cb?: (error: Error | null) => void): void;
 }
 
-type AnyCallback = (error: Error | null, data?: unknown) => void;
+export type AnyCallback = (error: Error | null, data?: unknown) => void;
 
 /**
  * Carries the document privately. A WeakMap from handle to document, the first version, cost about
@@ -89,7 +89,8 @@ export function createHandle(document: StorageDocument): WebtaskStorage {
 }
 
 // Arguments are checked as webtask-runtime does: `([options], cb)`, options an object, cb a function.
-function callbackOf(options: unknown, cb: unknown, required: boolean): AnyCallback {
+/** The callback of `get([options], cb)` / `set(data, [options], [cb])`, checked as the reference checks it. */
+export function callbackOf(options: unknown, cb: unknown, required: boolean): AnyCallback {
   const callback = typeof options === 'function' && cb === undefined ? options : cb;
   const settings = typeof options === 'function' && cb === undefined ? undefined : options;
   if (settings !== undefined && (typeof settings !== 'object' || settings === null)) {
@@ -100,7 +101,8 @@ function callbackOf(options: unknown, cb: unknown, required: boolean): AnyCallba
   return callback as AnyCallback;
 }
 
-function serialize(data: unknown): string | Error {
+/** The JSON of stored data, or the error that says why it cannot be stored. */
+export function serialize(data: unknown): string | Error {
   try {
     const json = JSON.stringify(data);
     return json === undefined ? new TypeError('Storage data must be serializable as JSON.') : json;
