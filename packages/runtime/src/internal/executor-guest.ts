@@ -38,12 +38,25 @@ export function runJob(job: Omit<ExecutorJob, 'storage'>, environment: GuestEnvi
   });
 }
 
+// The compiled function of each webtask this guest has run. A request would otherwise pay for
+// compile()'s cache key (a hash over the code and settings) every time. A webtask's id names its
+// settings and code; a changed code under the same id (a new version) compiles again.
+const functions = new Map<string, { code: string; fn: Promise<AnyWebtaskFunction> }>();
+
 function compiled(webtask: JobWebtask, environment: GuestEnvironment, job: Omit<ExecutorJob, 'storage'>): Promise<AnyWebtaskFunction> {
+  const known = functions.get(webtask.id);
+  if (known !== undefined && known.code === webtask.code) return known.fn;
   const { meta, params, secrets } = webtask.settings;
   let api = apis.get(webtask.id);
   if (!api) apis.set(webtask.id, (api = { storage: environment.storage(job), meta, params, secrets }));
   const options = { ...webtask.options, meta, params, secrets, logger: environment.logger, webtaskApi: api };
-  return compile(webtask.code, options) as Promise<unknown> as Promise<AnyWebtaskFunction>;
+  const fn = compile(webtask.code, options) as Promise<unknown> as Promise<AnyWebtaskFunction>;
+  functions.set(webtask.id, { code: webtask.code, fn });
+  // A failed compile is not remembered: the next request tries again, as compile()'s cache does.
+  fn.catch(() => {
+    if (functions.get(webtask.id)?.fn === fn) functions.delete(webtask.id);
+  });
+  return fn;
 }
 
 /** The two ends a guest can talk through: a worker's `parentPort` or a child's IPC channel. */
