@@ -1,5 +1,6 @@
 import { ExtCompilersError } from './ext-compilers-error.ts';
 import { plainError } from './internal/plain-error.ts';
+import { readStream } from './read-stream.ts';
 import type { WebtaskContext, WebtaskRequest } from './types.ts';
 
 /** The default limit on a body a compiler reads itself: 1 MiB. */
@@ -36,37 +37,10 @@ export function readBody(
     ctx.body = null;
     return cb();
   }
-  const limit = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
-  const chunks: Buffer[] = [];
-  let length = 0;
-  const onData = (chunk: Buffer | string): void => {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    length += buffer.length;
-    if (length > limit) {
-      cleanup();
-      req.resume(); // discard the rest so the connection is not left hanging
-      cb(answerable(new ExtCompilersError('ERR_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`, { details: { limit } })));
-    } else {
-      chunks.push(buffer);
-    }
-  };
-  const onEnd = (): void => {
-    cleanup();
-    finish(ctx, req, Buffer.concat(chunks, length), cb);
-  };
-  const onError = (error: Error): void => {
-    cleanup();
-    cb(answerable(new ExtCompilersError('ERR_BODY_READ', `Failed to read the request body: ${error.message}`)));
-  };
-  const cleanup = (): void => {
-    req.removeListener('data', onData);
-    req.removeListener('end', onEnd);
-    req.removeListener('error', onError);
-  };
-  req.on('data', onData);
-  req.on('end', onEnd);
-  req.on('error', onError);
-  req.resume();
+  readStream(req, options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE, (error, raw) => {
+    if (error) return cb(answerable(error));
+    finish(ctx, req, raw as Buffer, cb);
+  });
 }
 
 function finish(ctx: WebtaskContext, req: WebtaskRequest, raw: Buffer, cb: (error?: Error) => void): void {
@@ -88,8 +62,10 @@ function finish(ctx: WebtaskContext, req: WebtaskRequest, raw: Buffer, cb: (erro
   cb();
 }
 
-// These errors go out in the envelope: their frames would only show the server's own paths.
+// These errors go out in the envelope: a copy without the stream's error (`cause`) and without
+// frames, which would only show the server's own paths.
 function answerable(error: ExtCompilersError): ExtCompilersError {
-  error.stack = `Error: ${error.message}`;
-  return error;
+  const copy = new ExtCompilersError(error.code, error.message, error.details ? { details: error.details } : undefined);
+  copy.stack = `Error: ${copy.message}`;
+  return copy;
 }

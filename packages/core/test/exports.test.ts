@@ -20,6 +20,7 @@ test('the public surface of @ext-compilers/core', async () => {
     'errorPayload',
     'isError',
     'readBody',
+    'readStream',
     'sendError',
     'sendSuccess',
     'successPayload',
