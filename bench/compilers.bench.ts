@@ -3,9 +3,7 @@
  * ext-compilers, side by side with auth0-ext-compilers@6.1.0 and with the floor no compiler can
  * beat, in one process. `npm run bench`; bench/README.md says what is measured and why.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
 import { nodejsCompiler } from '@ext-compilers/conformance';
 import type {
   CompilerOptions,
@@ -18,6 +16,7 @@ import type {
 import * as ours from 'ext-compilers';
 import { type BenchPoint, POINTS, type PointName } from './points.ts';
 import { type Batch, type Lane, median, race, type Samples, timingLoop } from './race.ts';
+import { describeMachine, machineNote, writeResults } from './report.ts';
 
 const reference = createRequire(import.meta.url)('auth0-ext-compilers') as Record<PointName, WebtaskCompiler>;
 const compilers = ours as unknown as Record<PointName, WebtaskCompiler>;
@@ -271,7 +270,7 @@ function summary(sections: Record<string, readonly Row[]>): string[] {
 
 function main(): void {
   const began = Date.now();
-  const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg_before: loadavg() };
+  const machine = describeMachine();
   checkNoCache();
   const plain = POINTS.map((point) => invokeSetup(point, false));
   const bearer = POINTS.map((point) => invokeSetup(point, true));
@@ -289,23 +288,16 @@ function main(): void {
   console.log(`\n## Invoke (median per call, ${INVOKE.rounds} rounds of ${INVOKE.n})\n\n${invokeTable(invoke)}`);
   console.log(`\n## Invoke with the Bearer secret set\n\n${invokeTable(invokeBearer)}`);
   console.log(`\n${summary(sections).join('\n')}`);
-  const notes = `${machine.node}, ${machine.cores} × ${machine.cpu}, load ${machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')}, ${seconds.toFixed(0)} s`;
-  console.log(`\n${notes}`);
+  console.log(`\n${machineNote(machine, seconds)}`);
 
-  const results = {
-    date: new Date().toISOString(),
-    machine: { ...machine, loadavg_after: loadavg() },
-    seconds,
+  writeResults('compilers', machine, seconds, {
     method: { compile: COMPILE, invoke: INVOKE, statistic: 'median of per-round ns/op; ratios are ratios of medians' },
     targets: TARGETS,
     summary: summary(sections),
     compile,
     invoke,
     invoke_bearer: invokeBearer,
-  };
-  const dir = new URL('./results/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL('compilers.json', dir), `${JSON.stringify(results, null, 2)}\n`);
+  });
   if (sink === Symbol.for('never')) console.log('unreachable');
 }
 

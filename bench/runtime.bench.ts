@@ -9,17 +9,16 @@
  * `--memory` measures the heap of 10,000 hooks in a fresh process.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nodejsCompiler } from '@ext-compilers/conformance';
 import type { WebtaskCompiler, WebtaskContext } from '@ext-compilers/core';
 import { compile, createServer, simulate } from '@ext-compilers/runtime';
 import { POINTS } from './points.ts';
 import { median } from './race.ts';
+import { describeMachine, machineNote, writeResults } from './report.ts';
 
 const require = createRequire(import.meta.url);
 const SELF = fileURLToPath(import.meta.url);
@@ -362,7 +361,7 @@ const k = (rps: number | undefined): string => (rps === undefined ? '—' : `${(
 
 async function main(): Promise<void> {
   const began = Date.now();
-  const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg_before: loadavg() };
+  const machine = describeMachine();
   // webtask-runtime's fake sockets (shot) raise process warnings; they would flood the output.
   process.removeAllListeners('warning');
 
@@ -408,13 +407,9 @@ async function main(): Promise<void> {
     `${cold.pass.worker ? 'PASS' : 'NOT MEASURABLE'}  cold start with a started worker pool under ${TARGETS.coldWorkerMs} ms (each server starts its own pool; createServer() to first response, pool start included: ${ms(cold.worker_ms)} ms)`,
   ];
   console.log(`\n${summary.join('\n')}`);
-  const notes = `${machine.node}, ${machine.cores} × ${machine.cpu}, load ${machine.loadavg_before.map((l) => l.toFixed(2)).join(' ')}, ${seconds.toFixed(0)} s`;
-  console.log(`\n${notes}`);
+  console.log(`\n${machineNote(machine, seconds)}`);
 
-  const results = {
-    date: new Date().toISOString(),
-    machine: { ...machine, loadavg_after: loadavg() },
-    seconds,
+  writeResults('runtime', machine, seconds, {
     method: { simulate: SIMULATE, http: HTTP, memory: MEMORY, cold: COLD, statistic: 'medians of rounds; ratios are ratios of medians' },
     targets: TARGETS,
     summary,
@@ -422,10 +417,7 @@ async function main(): Promise<void> {
     http,
     memory: mem,
     cold,
-  };
-  const dir = new URL('./results/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL('runtime.json', dir), `${JSON.stringify(results, null, 2)}\n`);
+  });
 }
 
 const mode = process.argv[2];
