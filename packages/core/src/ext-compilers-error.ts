@@ -17,7 +17,18 @@ export type ExtCompilersErrorCode =
   | 'ERR_NOT_SUPPORTED'
   | 'ERR_STORAGE_CONFLICT'
   | 'ERR_STORAGE_TOO_LARGE'
-  | 'ERR_STORAGE_USAGE';
+  | 'ERR_STORAGE_USAGE'
+  | 'ERR_TOKEN_MALFORMED'
+  | 'ERR_TOKEN_SIGNATURE'
+  | 'ERR_TOKEN_ALGORITHM'
+  | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_NOT_YET_VALID'
+  | 'ERR_TOKEN_CONTAINER'
+  | 'ERR_TOKEN_REVOKED'
+  | 'ERR_TOKEN_DEPTH'
+  | 'ERR_TOKEN_CLAIMS'
+  | 'ERR_TOKEN_FORBIDDEN'
+  | 'ERR_COMPILE_TIMEOUT';
 
 /** The toolkit's one error type: a stable `code` is its identity; data lives on `details`. */
 export class ExtCompilersError extends Error {
