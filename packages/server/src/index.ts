@@ -1,0 +1,4 @@
+export { createEmbeddedStore, type EmbeddedStoreOptions } from './store/create-embedded-store.ts';
+export { createMemoryStore } from './store/create-memory-store.ts';
+export { DEFAULT_LIST_LIMIT, MAX_CODE_SIZE, MAX_DATA_SIZE, MAX_LIST_LIMIT } from './store/webtask-store.ts';
+export type { GetOptions, ListOptions, StoredData, WebtaskInput, WebtaskRecord, WebtaskStore, WriteDataOptions } from './store/webtask-store.ts';

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Backend, StoredWebtask } from './indexed-store.ts';
+import { removeFile, replaceFile } from './disk.ts';
+import { checkInput, checkName } from './validate.ts';
+
+export const WEBTASKS_DIRECTORY = 'webtasks';
+export const DATA_DIRECTORY = 'data';
+
+const FORMAT = 1;
+// Names may differ only in case, hold `:` and other characters some filesystems refuse, and two
+// of 64 characters encoded exceed a file name's 255 bytes, so a file is named by the SHA-256 of
+// its container and name: fixed length, case-exact, portable. The file itself says which it is.
+const FILE = /^[0-9a-f]{64}\.json$/;
+// Files read at once while loading; thousands of small files, without running out of descriptors.
+const BATCH = 64;
+
+function fileName(container: string, name: string): string {
+  return `${createHash('sha256').update(JSON.stringify([container, name])).digest('hex')}.json`;
+}
+
+/** The embedded store's files: `webtasks/<file>` per webtask, `data/<file>` per storage document. */
+export function createDiskBackend(directory: string): Backend {
+  const webtaskFile = (container: string, name: string): string => join(directory, WEBTASKS_DIRECTORY, fileName(container, name));
+  const dataFile = (container: string, name: string): string => join(directory, DATA_DIRECTORY, fileName(container, name));
+  return {
+    saveWebtask: (webtask) => replaceFile(webtaskFile(webtask.container, webtask.name), `${JSON.stringify({ format: FORMAT, ...webtask })}\n`),
+    async removeWebtask(container, name) {
+      await removeFile(dataFile(container, name));
+      await removeFile(webtaskFile(container, name));
+    },
+    readData: (container, name) =>
+      readFile(dataFile(container, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      }),
+    saveData: (container, name, json) => (json === undefined ? removeFile(dataFile(container, name)) : replaceFile(dataFile(container, name), json)),
+    close: async () => {},
+  };
+}
+
+/** Every webtask file of `directory`. Temporary files and anything else are not webtasks. */
+export async function loadWebtasks(directory: string): Promise<StoredWebtask[]> {
+  const files = (await readdir(join(directory, WEBTASKS_DIRECTORY))).filter((file) => FILE.test(file));
+  const webtasks: StoredWebtask[] = [];
+  for (let start = 0; start < files.length; start += BATCH) {
+    const batch = files.slice(start, start + BATCH).map(async (file) => {
+      const path = join(directory, WEBTASKS_DIRECTORY, file);
+      return parseWebtask(await readFile(path, 'utf8'), file, path);
+    });
+    webtasks.push(...(await Promise.all(batch)));
+  }
+  return webtasks;
+}
+
+/**
+ * Remove storage documents whose webtask is gone. A delete removes the document first, so this
+ * finds none after a crash of ours; it keeps a document from reappearing under a new webtask of
+ * the same name if one was ever left behind.
+ */
+export async function removeOrphanData(directory: string, webtasks: readonly StoredWebtask[]): Promise<void> {
+  const owned = new Set(webtasks.map((webtask) => fileName(webtask.container, webtask.name)));
+  const files = await readdir(join(directory, DATA_DIRECTORY));
+  for (const file of files) {
+    if (FILE.test(file) && !owned.has(file)) await removeFile(join(directory, DATA_DIRECTORY, file));
+  }
+}
+
+// Every write is atomic, so a file that does not parse was changed by something else: say which
+// one rather than start without it (its webtask would silently vanish) or with garbage.
+function parseWebtask(text: string, file: string, path: string): StoredWebtask {
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    if (value.format !== FORMAT) throw new Error(`format ${JSON.stringify(value.format)}`);
+    const container = checkName('container', value.container);
+    const name = checkName('name', value.name);
+    if (fileName(container, name) !== file) throw new Error(`it names ${container}/${name}`);
+    const { code, url, meta } = checkInput({ code: value.code as string, url: value.url as string, meta: value.meta as Record<string, string> });
+    const names = value.secret_names;
+    if (!Array.isArray(names) || !names.every((item) => typeof item === 'string')) throw new Error('secret_names');
+    if ((names.length === 0) !== (value.secrets === undefined)) throw new Error('secrets');
+    const times = [value.version, value.created_at, value.updated_at];
+    if (!times.every((item) => typeof item === 'string')) throw new Error('version or times');
+    const [version, created_at, updated_at] = times as [string, string, string];
+    return { container, name, code, url, meta, secret_names: Object.freeze(names), secrets: value.secrets, version, created_at, updated_at };
+  } catch (error) {
+    throw new Error(`${path} is not a webtask of this store (${(error as Error).message}): restore it from a backup or remove it`, { cause: error });
+  }
+}

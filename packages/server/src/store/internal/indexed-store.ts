@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { ExtCompilersError } from '@ext-compilers/core';
+import type { StoredData, WebtaskRecord, WebtaskStore } from '../webtask-store.ts';
+import { checkEtag, serializeData, toStoredData } from './data.ts';
+import { createSerial } from './serial.ts';
+import { type CheckedInput, checkGet, checkInput, checkList, checkName, checkWriteData, matchesMeta } from './validate.ts';
+import type { Vault } from './vault.ts';
+
+/** A webtask as a backend keeps it: secrets sealed by the vault (`undefined` when there are none). */
+export interface StoredWebtask {
+  readonly container: string;
+  readonly name: string;
+  readonly code: string | undefined;
+  readonly url: string | undefined;
+  readonly meta: Readonly<Record<string, string>>;
+  readonly secret_names: readonly string[];
+  readonly secrets: unknown;
+  readonly version: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** Where an indexed store keeps what its index holds. Each call completes durably or throws. */
+export interface Backend {
+  saveWebtask(webtask: StoredWebtask): Promise<void>;
+  /** Remove the storage document, then the webtask: a crash between leaves no data without its webtask. */
+  removeWebtask(container: string, name: string): Promise<void>;
+  readData(container: string, name: string): Promise<string | undefined>;
+  /** Replace the storage document's JSON; `undefined` removes it. */
+  saveData(container: string, name: string, json: string | undefined): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface IndexedStoreParts {
+  /** Every webtask the backend holds when the store opens. */
+  readonly webtasks: Iterable<StoredWebtask>;
+  readonly backend: Backend;
+  readonly vault: Vault;
+}
+
+interface Entry {
+  readonly stored: StoredWebtask;
+  /** The record without secret values, made once per put and handed out as it is (frozen). */
+  readonly record: WebtaskRecord;
+}
+
+interface Container {
+  readonly byName: Map<string, Entry>;
+  /** The entries in name order, rebuilt on the first list after a webtask was added or removed. */
+  sorted: Entry[] | undefined;
+}
+
+/**
+ * A {@link WebtaskStore} over an in-memory index of every webtask, with a backend that persists
+ * (or not) each change before the index shows it. Reads and lists never touch the backend, except
+ * storage documents, which can be large and are read on demand. Changes to one webtask run one at
+ * a time, so each one's check (exists? etag?) and write form one step.
+ */
+export function createIndexedStore(parts: IndexedStoreParts): WebtaskStore {
+  const { backend, vault } = parts;
+  const index = new Map<string, Container>();
+  const serial = createSerial();
+  let closed = false;
+  const entryOf = (container: string, name: string): Entry | undefined => index.get(container)?.byName.get(name);
+  const ready = (): void => {
+    if (closed) throw new ExtCompilersError('ERR_STORAGE_USAGE', 'The webtask store is closed', { details: { field: 'store' } });
+  };
+  const checked = (container: string, name: string): string => {
+    ready();
+    return JSON.stringify([checkName('container', container), checkName('name', name)]);
+  };
+  for (const webtask of parts.webtasks) setEntry(index, webtask);
+
+  return {
+    async put(container, name, input) {
+      const key = checked(container, name);
+      const content = checkInput(input);
+      return serial.run(key, async () => {
+        const webtask = sealWebtask(vault, container, name, content, entryOf(container, name)?.stored);
+        await backend.saveWebtask(webtask);
+        return setEntry(index, webtask).record;
+      });
+    },
+    async get(container, name, options) {
+      checked(container, name);
+      const decrypt = checkGet(options);
+      const entry = entryOf(container, name);
+      if (entry === undefined) return undefined;
+      return decrypt ? reveal(vault, entry) : entry.record;
+    },
+    async delete(container, name) {
+      return serial.run(checked(container, name), async () => {
+        if (entryOf(container, name) === undefined) return false;
+        await backend.removeWebtask(container, name);
+        removeEntry(index, container, name);
+        return true;
+      });
+    },
+    async list(container, options) {
+      ready();
+      checkName('container', container);
+      const { meta, offset, limit } = checkList(options);
+      const entries = sortedEntries(index.get(container));
+      const matching = meta.length === 0 ? entries : entries.filter((entry) => matchesMeta(entry.stored.meta, meta));
+      return matching.slice(offset, offset + limit).map((entry) => entry.record);
+    },
+    async containers() {
+      ready();
+      return [...index.keys()].sort(compareNames);
+    },
+    async readData(container, name) {
+      checked(container, name);
+      if (entryOf(container, name) === undefined) return undefined;
+      return toStoredData(await backend.readData(container, name));
+    },
+    async writeData(container, name, data, options) {
+      const key = checked(container, name);
+      const settings = checkWriteData(options);
+      const json = serializeData(data);
+      return serial.run(key, async (): Promise<StoredData | undefined> => {
+        if (entryOf(container, name) === undefined) return undefined;
+        checkEtag(await backend.readData(container, name), settings);
+        await backend.saveData(container, name, json);
+        return toStoredData(json);
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await serial.idle();
+      await backend.close();
+    },
+  };
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What the vault authenticates with the sealed values: the webtask and its secret names. */
+function secretsContext(container: string, name: string, names: readonly string[]): string {
+  return JSON.stringify(['ext-compilers/webtask-secrets/1', container, name, names]);
+}
+
+// A put replaces the whole webtask, as the platform's PUT does: only created_at survives.
+function sealWebtask(vault: Vault, container: string, name: string, content: CheckedInput, previous: StoredWebtask | undefined): StoredWebtask {
+  const names = Object.freeze(Object.keys(content.secrets).sort(compareNames));
+  const now = new Date().toISOString();
+  return {
+    container,
+    name,
+    code: content.code,
+    url: content.url,
+    meta: content.meta,
+    secret_names: names,
+    secrets: names.length === 0 ? undefined : vault.seal(content.secrets, secretsContext(container, name, names)),
+    version: randomUUID(),
+    created_at: previous?.created_at ?? now,
+    updated_at: now,
+  };
+}
+
+function reveal(vault: Vault, entry: Entry): WebtaskRecord {
+  const { container, name, secret_names: names, secrets: sealed } = entry.stored;
+  if (names.length === 0) return { ...entry.record, secrets: Object.freeze({}) };
+  let values: Record<string, string> | undefined;
+  let cause: unknown;
+  try {
+    values = vault.open(sealed, secretsContext(container, name, names));
+  } catch (error) {
+    cause = error;
+  }
+  if (values === undefined || !sameNames(values, names)) {
+    // Not an ExtCompilersError: no code fits a store whose content or key was changed behind its
+    // back, and the server should answer it as any internal error (500), without details.
+    throw new Error(`The secrets of webtask ${container}/${name} cannot be decrypted: they were altered, or the key is not the one they were encrypted with`, {
+      cause,
+    });
+  }
+  return { ...entry.record, secrets: Object.freeze(values) };
+}
+
+function sameNames(values: Record<string, string>, names: readonly string[]): boolean {
+  const keys = Object.keys(values).sort(compareNames);
+  return keys.length === names.length && keys.every((key, i) => key === names[i] && typeof values[key] === 'string');
+}
+
+function toRecord(webtask: StoredWebtask): WebtaskRecord {
+  const { container, name, code, url, meta, secret_names, version, created_at, updated_at } = webtask;
+  const source = code !== undefined ? { code } : { url: url as string };
+  return Object.freeze({ container, name, ...source, meta, secret_names, version, created_at, updated_at });
+}
+
+function setEntry(index: Map<string, Container>, webtask: StoredWebtask): Entry {
+  let container = index.get(webtask.container);
+  if (container === undefined) {
+    container = { byName: new Map(), sorted: undefined };
+    index.set(webtask.container, container);
+  }
+  const entry: Entry = { stored: webtask, record: toRecord(webtask) };
+  container.byName.set(webtask.name, entry);
+  container.sorted = undefined;
+  return entry;
+}
+
+function removeEntry(index: Map<string, Container>, container: string, name: string): void {
+  const entries = index.get(container);
+  if (entries === undefined) return;
+  entries.byName.delete(name);
+  entries.sorted = undefined;
+  if (entries.byName.size === 0) index.delete(container);
+}
+
+function sortedEntries(container: Container | undefined): Entry[] {
+  if (container === undefined) return [];
+  container.sorted ??= [...container.byName.values()].sort((a, b) => compareNames(a.stored.name, b.stored.name));
+  return container.sorted;
+}
