@@ -198,7 +198,8 @@ async function load(port: number, seconds: number): Promise<number> {
 }
 
 async function benchHttp() {
-  const kinds: ServerKind[] = ['floor', 'ours', 'reference', 'worker'];
+  const only = process.argv.find((arg) => arg.startsWith('--kinds='))?.slice('--kinds='.length).split(',');
+  const kinds = (['floor', 'ours', 'reference', 'worker'] as const).filter((kind) => kind === 'floor' || !only || only.includes(kind));
   const children: Partial<Record<ServerKind, Child>> = {};
   const notes: string[] = [];
   for (const kind of kinds) {
@@ -366,6 +367,7 @@ async function main(): Promise<void> {
   process.removeAllListeners('warning');
 
   if (process.argv.includes('--cold-only')) return void console.log(await benchCold());
+  if (process.argv.includes('--http-only')) return void console.log(await benchHttp().then(({ requests_per_s, ratios }) => ({ requests_per_s, ratios })));
   const sim = await benchSimulate();
   if (process.argv.includes('--simulate-only')) return void console.log(sim.median_ns, sim.reference_over_ours.toFixed(2), sim.samples_ns.ours.map((v) => Math.round(v / 100) / 10).join(' '));
   const http = await benchHttp();

@@ -1,14 +1,12 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createProcessExecutor, createWorkerExecutor } from './internal/executor.ts';
+import { createExecutor, type Sandbox } from './create-executor.ts';
+import { createJobWebtask } from './create-job-webtask.ts';
+import { createHandle } from './internal/storage-handle.ts';
 import { readJobRequest, tooLarge, writeResult } from './internal/executor-request.ts';
-import type { Executor, JobWebtask } from './internal/executor-types.ts';
 import { runWebtask } from './internal/pipeline.ts';
 import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
 import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
-import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './internal/pipeline-types.ts';
-
-/** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */
-export type Sandbox = 'in-process' | 'worker' | 'process';
+import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse } from './internal/pipeline-types.ts';
 
 /** Options of `createServer()`: the runtime's and compile()'s options, plus the executor. */
 export interface CreateServerOptions extends RuntimeOptions, PassedCompileOptions {
@@ -18,6 +16,8 @@ export interface CreateServerOptions extends RuntimeOptions, PassedCompileOption
   workers?: number | undefined;
   /** `worker`/`process`: the heap limit of each worker or child in MB; default 128. */
   memoryLimit?: number | undefined;
+  /** `worker`/`process`: jobs sent ahead to a busy worker or child; default 8 (see `createExecutor()`). */
+  prefetch?: number | undefined;
 }
 
 /**
@@ -60,26 +60,15 @@ function isolatedServer(code: string | AnyWebtaskFunction, options: CreateServer
   }
   const settings = resolveSettings(options);
   if (settings.storage) throw new TypeError(`createServer: with the '${sandbox}' sandbox, 'storage' must be one from createStorage()`);
-  const pool = { size: options.workers, timeout: settings.timeout, memoryLimit: options.memoryLimit, logger: settings.logger };
-  const executor: Executor = sandbox === 'worker' ? createWorkerExecutor(pool) : createProcessExecutor(pool);
-  const webtask = jobWebtask(code, options, settings);
+  const executor = createExecutor({ sandbox, size: options.workers, timeout: settings.timeout, memoryLimit: options.memoryLimit, prefetch: options.prefetch, logger: settings.logger });
+  const webtask = createJobWebtask('server', code, options);
+  const storage = createHandle(settings.document!);
   const server = createHttpServer((req, res) => {
     readJobRequest(req, settings.maxBodySize, (request) => {
       if (!request) return writeResult(res, tooLarge(settings.maxBodySize));
-      executor.run({ webtask, request, storage: settings.document }).then((result) => writeResult(res, result));
+      executor.run({ webtask, request, storage }).then((result) => writeResult(res, result));
     });
   });
   server.on('close', () => void executor.close());
   return server;
-}
-
-function jobWebtask(code: string, options: CreateServerOptions, settings: PipelineSettings): JobWebtask {
-  const { dirname, filename, extraModulePaths, cache, compilerFetch } = options;
-  const { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon } = settings;
-  return {
-    id: 'server',
-    code,
-    options: { dirname, filename, extraModulePaths, cache, compilerFetch },
-    settings: { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon },
-  };
 }

@@ -1,6 +1,19 @@
 export { type CompileCallback, type CompileOptions, compile } from './compile.ts';
 export { type CreateContextOptions, createContext, type WebtaskContext } from './create-context.ts';
-export { type CreateServerOptions, createServer, type Sandbox } from './create-server.ts';
+export {
+  createExecutor,
+  type Executor,
+  type ExecutorJob,
+  type ExecutorOptions,
+  type JobCompileOptions,
+  type JobRequest,
+  type JobResult,
+  type JobSettings,
+  type JobWebtask,
+  type Sandbox,
+} from './create-executor.ts';
+export { createJobWebtask, type JobWebtaskOptions } from './create-job-webtask.ts';
+export { type CreateServerOptions, createServer } from './create-server.ts';
 export {
   type CreateStorageOptions,
   createStorage,

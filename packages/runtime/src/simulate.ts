@@ -3,7 +3,7 @@ import type { AnyWebtaskFunction } from './internal/pipeline-types.ts';
 import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
 import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
 import { LightRequest } from './internal/light-request.ts';
-import { LightResponse } from './internal/light-response.ts';
+import { LightResponse, textOf } from './internal/light-response.ts';
 import { stringify as stringifyQuery } from 'node:querystring';
 
 /** Options of `simulate()`: the request, then the runtime's and compile()'s options. */
@@ -54,7 +54,7 @@ function run(codeOrFunction: string | AnyWebtaskFunction, options: SimulateOptio
   const settings = resolveSettings(options);
   return new Promise((resolve) => {
     const req = lightRequest(options);
-    const res = new LightResponse(({ statusCode, headers, payload }) => resolve({ statusCode, headers, payload }));
+    const res = new LightResponse(({ statusCode, headers, body }) => resolve({ statusCode, headers, payload: textOf(body) }));
     if (typeof codeOrFunction === 'function') return runWebtask(codeOrFunction, req, res, settings);
     const withStorage = options.storage !== undefined || options.initialStorageData !== undefined || options.storageFile !== undefined;
     compileForPipeline(codeOrFunction, passedCompileOptions(options), settings, withStorage).then(

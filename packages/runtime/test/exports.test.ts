@@ -8,6 +8,8 @@ test('the public surface of @ext-compilers/runtime', async () => {
     'PARSE_ON_ARITY',
     'compile',
     'createContext',
+    'createExecutor',
+    'createJobWebtask',
     'createNodejsCompiler',
     'createServer',
     'createStorage',

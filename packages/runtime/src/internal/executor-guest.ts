@@ -2,7 +2,8 @@ import { format } from 'node:util';
 import type { WebtaskStorage } from '../create-storage.ts';
 import { compile } from '../compile.ts';
 import { createLru } from './cache.ts';
-import type { ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, StorageOperation, StorageReply } from './executor-types.ts';
+import type { ExecutorJob, GuestMessage, HostMessage, JobRequest, JobResult, JobWebtask, StorageReply } from './executor-types.ts';
+import { GUEST_WEBTASKS } from './pool.ts';
 import { createProxyHandle } from './executor-storage.ts';
 import { LightRequest } from './light-request.ts';
 import { LightResponse } from './light-response.ts';
@@ -12,49 +13,65 @@ import type { AnyWebtaskFunction, Logger } from './pipeline-types.ts';
 
 /** What a guest needs from where it runs: storage handles on the job's document, and a logger. */
 export interface GuestEnvironment {
-  storage(job: Omit<ExecutorJob, 'storage'>): WebtaskStorage;
+  storage(webtask: JobWebtask): WebtaskStorage;
   logger: Logger;
 }
 
-// `module.webtask` per webtask id, reused so that compile()'s cache (which keys an explicit
-// webtaskApi by identity) compiles each webtask once per guest.
-const apis = createLru<object>(1000);
+/** A webtask this process has been given, with what it compiled to and its `module.webtask`. */
+interface Known {
+  webtask: JobWebtask;
+  fn: Promise<AnyWebtaskFunction> | undefined;
+  // Reused so that compile()'s cache (which keys an explicit webtaskApi by identity) is not defeated.
+  api: object | undefined;
+}
+
+// The webtasks of this process, by id. A request would otherwise pay for compile()'s cache key (a
+// hash over the code and settings) every time. A webtask's id names its version; a changed code
+// under the same id compiles again.
+const webtasks = createLru<Known>(GUEST_WEBTASKS);
+
+/** The entry of a webtask given whole, keeping what it compiled to when its code is unchanged. */
+function remember(webtask: JobWebtask): Known {
+  const known = webtasks.get(webtask.id);
+  if (known?.webtask === webtask) return known;
+  const entry: Known = known?.webtask.code === webtask.code ? { ...known, webtask } : { webtask, fn: undefined, api: undefined };
+  webtasks.set(webtask.id, entry);
+  return entry;
+}
 
 /**
  * Run one job through the single pipeline, with the light request and response `simulate()`
  * uses: the very code path of every executor, in this process, a worker or a child.
  */
 export function runJob(job: Omit<ExecutorJob, 'storage'>, environment: GuestEnvironment): Promise<JobResult> {
-  const { webtask, request } = job;
-  const settings = { ...webtask.settings, document: undefined, storage: environment.storage(job), logger: environment.logger };
+  return run(remember(job.webtask), job.request, environment);
+}
+
+function run(known: Known, request: JobRequest, environment: GuestEnvironment): Promise<JobResult> {
+  const { webtask } = known;
+  const settings = { ...webtask.settings, document: undefined, storage: environment.storage(webtask), logger: environment.logger };
   return new Promise((resolve) => {
     const body = request.body && Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
     const req = new LightRequest({ method: request.method, url: request.url, headers: request.headers, body });
-    const res = new LightResponse(({ statusCode, headers, payload }) => resolve({ statusCode, headers, body: Buffer.from(payload) }));
-    compiled(webtask, environment, job).then(
+    const res = new LightResponse(({ statusCode, headers, body }) => resolve({ statusCode, headers, body: typeof body === 'string' ? Buffer.from(body) : body }));
+    compiled(known, environment).then(
       (fn) => runWebtask(fn, req, res, settings),
       (error: unknown) => answerCompileError(res, error),
     );
   });
 }
 
-// The compiled function of each webtask this guest has run. A request would otherwise pay for
-// compile()'s cache key (a hash over the code and settings) every time. A webtask's id names its
-// settings and code; a changed code under the same id (a new version) compiles again.
-const functions = new Map<string, { code: string; fn: Promise<AnyWebtaskFunction> }>();
-
-function compiled(webtask: JobWebtask, environment: GuestEnvironment, job: Omit<ExecutorJob, 'storage'>): Promise<AnyWebtaskFunction> {
-  const known = functions.get(webtask.id);
-  if (known !== undefined && known.code === webtask.code) return known.fn;
+function compiled(known: Known, environment: GuestEnvironment): Promise<AnyWebtaskFunction> {
+  if (known.fn) return known.fn;
+  const { webtask } = known;
   const { meta, params, secrets } = webtask.settings;
-  let api = apis.get(webtask.id);
-  if (!api) apis.set(webtask.id, (api = { storage: environment.storage(job), meta, params, secrets }));
-  const options = { ...webtask.options, meta, params, secrets, logger: environment.logger, webtaskApi: api };
+  known.api ??= { storage: environment.storage(webtask), meta, params, secrets };
+  const options = { ...webtask.options, meta, params, secrets, logger: environment.logger, webtaskApi: known.api };
   const fn = compile(webtask.code, options) as Promise<unknown> as Promise<AnyWebtaskFunction>;
-  functions.set(webtask.id, { code: webtask.code, fn });
+  known.fn = fn;
   // A failed compile is not remembered: the next request tries again, as compile()'s cache does.
   fn.catch(() => {
-    if (functions.get(webtask.id)?.fn === fn) functions.delete(webtask.id);
+    if (known.fn === fn) known.fn = undefined;
   });
   return fn;
 }
@@ -73,14 +90,28 @@ export interface GuestChannel {
 export function serveGuest(channel: GuestChannel): void {
   const waiting = new Map<number, (reply: StorageReply) => void>();
   let nextSid = 1;
-  const request = (operation: StorageOperation, cb: (reply: StorageReply) => void): void => {
-    const sid = nextSid++;
-    waiting.set(sid, cb);
-    channel.send({ type: 'storage', sid, operation });
-  };
   const environment: GuestEnvironment = {
-    storage: () => createProxyHandle(request),
+    storage: (webtask) =>
+      createProxyHandle((operation, cb) => {
+        const sid = nextSid++;
+        waiting.set(sid, cb);
+        channel.send({ type: 'storage', sid, webtask: webtask.id, operation });
+      }),
     logger: forwardingLogger(channel),
+  };
+  // Jobs run one at a time, in the order they came: those behind the running one have not
+  // started, so the host can give them to another guest if this one fails.
+  const jobs: { id: number; known: Known | undefined; request: JobRequest }[] = [];
+  let running = false;
+  const next = (): void => {
+    const job = jobs.shift();
+    if (!job) return void (running = false);
+    running = true;
+    const result = job.known ? run(job.known, job.request, environment) : Promise.resolve(unknownWebtask());
+    result.then(({ statusCode, headers, body }) => {
+      channel.send({ type: 'result', id: job.id, statusCode, headers, body });
+      next();
+    });
   };
   const fault = (error: unknown): void => channel.send({ type: 'fault', message: describe(error) });
   process.on('uncaughtException', fault);
@@ -91,11 +122,18 @@ export function serveGuest(channel: GuestChannel): void {
       waiting.delete(message.sid);
       return cb?.(message.reply);
     }
-    runJob(message.job, environment).then(({ statusCode, headers, body }) =>
-      channel.send({ type: 'result', id: message.id, statusCode, headers, payload: body.toString() }),
-    );
+    // Looked up as it arrives, in the host's order: the host's count of what this guest knows relies on it.
+    const known = typeof message.webtask === 'string' ? webtasks.get(message.webtask) : remember(message.webtask);
+    jobs.push({ id: message.id, known, request: message.request });
+    if (!running) next();
   });
   channel.send({ type: 'ready' });
+}
+
+// The host sent a webtask by id that this guest no longer holds: a broken invariant, answered, never guessed at.
+function unknownWebtask(): JobResult {
+  const body = { code: 500, error: 'Executor protocol error.', message: 'The guest does not hold the webtask it was asked to run.' };
+  return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
 }
 
 function forwardingLogger(channel: GuestChannel): Logger {

@@ -17,9 +17,20 @@ export function readJobRequest(req: IncomingMessage, limit: number, cb: (request
   req.on('error', () => cb(undefined));
   req.on('end', () => {
     if (over) return cb(undefined);
-    const body = length === 0 ? undefined : new Uint8Array(Buffer.concat(chunks, length));
-    cb({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body });
+    cb({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: length === 0 ? undefined : ownBytes(chunks, length) });
   });
+}
+
+// One copy into an array of its own: a Buffer may view a larger pooled ArrayBuffer, and a
+// structured clone copies a view's whole ArrayBuffer.
+function ownBytes(chunks: readonly Buffer[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /** The pipeline's 413, for a body the host refused before any guest saw it. */

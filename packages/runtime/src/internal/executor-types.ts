@@ -1,6 +1,6 @@
 import type { FetchLimits } from './fetch-compiler.ts';
 import type { Logger } from './pipeline-types.ts';
-import type { StorageDocument } from './storage-document.ts';
+import type { WebtaskStorage } from '../create-storage.ts';
 
 /** compile() options that can cross to a worker or a child process: plain data only. */
 export interface JobCompileOptions {
@@ -41,11 +41,15 @@ export interface JobRequest {
   body: Uint8Array | undefined;
 }
 
-/** What an executor runs: a webtask, a request, and the storage document it reads and writes (kept by the host). */
+/**
+ * What an executor runs: a webtask, a request, and the storage it reads and writes — one from
+ * `createStorage()`, kept by the host (a pool's guests reach it through the host); without it, an
+ * empty one per request.
+ */
 export interface ExecutorJob {
   webtask: JobWebtask;
   request: JobRequest;
-  storage?: StorageDocument | undefined;
+  storage?: WebtaskStorage | undefined;
 }
 
 /** The complete answer to one request. */
@@ -69,6 +73,12 @@ export interface PoolOptions {
   timeout?: number | undefined;
   /** Heap limit of each worker or child, in MB (default 128). */
   memoryLimit?: number | undefined;
+  /**
+   * Jobs sent ahead to one worker or child while it runs one (default 8). The guest runs them one
+   * at a time, in order; a fault answers the running one and the others go to another guest,
+   * never having started. 0: one job per guest at a time.
+   */
+  prefetch?: number | undefined;
   /** Where user code's reports (a timeout, a synchronous throw) and the pool's faults go. */
   logger?: Logger | undefined;
 }
@@ -85,15 +95,18 @@ export interface StorageReply {
   error?: { kind: 'conflict'; json: string | undefined } | { kind: 'too-large'; size: number } | { kind: 'other'; message: string } | undefined;
 }
 
-/** Host → guest. */
+/**
+ * Host → guest. A `run` carries the whole webtask the first time a guest sees it; later runs of
+ * the same webtask carry only its id (`webtask: string`), the guest remembering the rest.
+ */
 export type HostMessage =
-  | { type: 'run'; id: number; job: Omit<ExecutorJob, 'storage'> }
+  | { type: 'run'; id: number; webtask: JobWebtask | string; request: JobRequest }
   | { type: 'storage'; sid: number; reply: StorageReply };
 
 /** Guest → host. */
 export type GuestMessage =
   | { type: 'ready' }
-  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; payload: string }
-  | { type: 'storage'; sid: number; operation: StorageOperation }
+  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: Uint8Array }
+  | { type: 'storage'; sid: number; webtask: string; operation: StorageOperation }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
   | { type: 'fault'; message: string };

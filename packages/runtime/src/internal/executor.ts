@@ -5,7 +5,7 @@ import { spawnChild } from './child-transport.ts';
 import { runJob } from './executor-guest.ts';
 import type { Executor, PoolOptions } from './executor-types.ts';
 import { createPool, poolSettings } from './pool.ts';
-import { createHandle } from './storage-handle.ts';
+import { createHandle, documentOf } from './storage-handle.ts';
 import { openDocument } from './storage-document.ts';
 import type { Logger } from './pipeline-types.ts';
 import { spawnWorker } from './worker-transport.ts';
@@ -14,7 +14,7 @@ import { spawnWorker } from './worker-transport.ts';
 export function createInProcessExecutor(options: { logger?: Logger | undefined } = {}): Executor {
   const logger = options.logger ?? console;
   return {
-    run: (job) => runJob(job, { storage: () => createHandle(job.storage ?? openDocument({})), logger }),
+    run: (job) => runJob(job, { storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})), logger }),
     close: () => Promise.resolve(),
   };
 }

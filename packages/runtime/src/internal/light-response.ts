@@ -3,12 +3,12 @@ import { STATUS_CODES } from 'node:http';
 
 type HeaderValue = string | number | string[];
 
-/** What a light response ends with: the shape webtask-runtime's `simulate()` answers. */
-export interface SimulatedResponse {
+/** What a light response ends with: its status, headers and body (a string when only strings were written). */
+export interface EndedResponse {
   statusCode: number;
   statusMessage: string;
   headers: Record<string, HeaderValue>;
-  payload: string;
+  body: string | Buffer;
 }
 
 /**
@@ -26,9 +26,9 @@ export class LightResponse extends EventEmitter {
   // Strings stay strings: a JSON answer written as one string is handed back without a round trip
   // through a Buffer. Only chunks of other encodings, or bytes, are kept as Buffers.
   #chunks: (string | Buffer)[] = [];
-  #onEnd: (response: SimulatedResponse) => void;
+  #onEnd: (response: EndedResponse) => void;
 
-  constructor(onEnd: (response: SimulatedResponse) => void) {
+  constructor(onEnd: (response: EndedResponse) => void) {
     super();
     this.#onEnd = onEnd;
   }
@@ -88,8 +88,7 @@ export class LightResponse extends EventEmitter {
     this.writableEnded = true;
     this.writableFinished = true;
     if (cb) this.once('finish', cb);
-    const payload = payloadOf(this.#chunks);
-    this.#onEnd({ statusCode: this.statusCode, statusMessage: this.statusMessage, headers: { ...this.#headers }, payload });
+    this.#onEnd({ statusCode: this.statusCode, statusMessage: this.statusMessage, headers: { ...this.#headers }, body: bodyOf(this.#chunks) });
     this.emit('finish');
     this.emit('close');
     return this;
@@ -106,11 +105,15 @@ function isUtf8(encoding: unknown): boolean {
   return typeof encoding !== 'string' || encoding === 'utf8' || encoding === 'utf-8';
 }
 
-// Bytes are decoded together, never chunk by chunk, so a character split across two writes survives.
-function payloadOf(chunks: readonly (string | Buffer)[]): string {
+function bodyOf(chunks: readonly (string | Buffer)[]): string | Buffer {
   if (chunks.length === 1 && typeof chunks[0] === 'string') return chunks[0];
   if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
-  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk))).toString();
+  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
+}
+
+/** The body as text, as webtask-runtime's `simulate()` answers it. Bytes are decoded together, never chunk by chunk, so a character split across two writes survives. */
+export function textOf(body: string | Buffer): string {
+  return typeof body === 'string' ? body : body.toString();
 }
 
 function headersSentError(action: string): Error {

@@ -3,7 +3,9 @@ import { DEFAULT_TIMEOUT } from './pipeline-options.ts';
 import type { Logger } from './pipeline-types.ts';
 import { type Fault, faultResult } from './executor-faults.ts';
 import { answerStorage } from './executor-storage.ts';
-import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, PoolOptions } from './executor-types.ts';
+import { documentOf } from './storage-handle.ts';
+import { createLru, type Lru } from './cache.ts';
+import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, PoolOptions } from './executor-types.ts';
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
 export interface Transport {
@@ -19,6 +21,14 @@ export const DEFAULT_MEMORY_LIMIT = 128;
 // keeps the worker; the host stops the worker only when that answer does not come (a busy loop).
 const KILL_GRACE = 100;
 
+/** Webtasks a guest remembers (code, settings, compiled function), least recently used first out. */
+export const GUEST_WEBTASKS = 1000;
+// The host counts a webtask as known to a guest in an LRU half that size, touched in the order the
+// guest receives the same jobs: what the host counts as known is always still in the guest.
+const HOST_KNOWN = GUEST_WEBTASKS / 2;
+
+export const DEFAULT_PREFETCH = 8;
+
 interface Pending {
   id: number;
   job: ExecutorJob;
@@ -28,7 +38,10 @@ interface Pending {
 interface Slot {
   transport: Transport;
   ready: boolean;
-  pending: Pending | undefined;
+  /** Sent and not answered, in order: the first runs, the others wait in the guest. */
+  jobs: Pending[];
+  /** The webtask objects this guest has been sent whole, by id. */
+  known: Lru<JobWebtask>;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -36,19 +49,26 @@ export interface PoolSettings {
   size: number;
   timeout: number;
   memoryLimit: number;
+  prefetch: number;
   logger: Logger;
 }
 
 export function poolSettings(options: PoolOptions): PoolSettings {
   const size = options.size ?? Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(size) || size < 1) throw new TypeError('The pool size must be a positive integer');
-  return { size, timeout: options.timeout ?? DEFAULT_TIMEOUT, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, logger: options.logger ?? console };
+  const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+  if (!Number.isInteger(prefetch) || prefetch < 0) throw new TypeError('The prefetch must be a non-negative integer');
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError('The timeout must be a non-negative number of ms');
+  return { size, timeout, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, prefetch, logger: options.logger ?? console };
 }
 
 /**
- * A pool of guests (worker threads or child processes), one job at a time each; jobs queue when
- * every guest is busy. A guest that runs past the time limit, exhausts its heap, exits or
- * crashes is stopped and replaced, and only its own request gets the fault's answer.
+ * A pool of guests (worker threads or child processes). Each guest runs one job at a time, with
+ * up to `prefetch` more sent ahead so it never waits for the host between jobs; a job goes to
+ * the ready guest with the fewest, and queues when all are full. A guest that runs past the time
+ * limit, exhausts its heap, exits or crashes is stopped and replaced: the job it was running gets
+ * the fault's answer, and the jobs waiting in it (none of which had started) run elsewhere.
  */
 export function createPool(spawn: () => Transport, settings: PoolSettings, sandbox: string): Executor {
   const slots = new Set<Slot>();
@@ -57,46 +77,55 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   let closed = false;
 
   const start = (): void => {
-    const slot: Slot = { transport: spawn(), ready: false, pending: undefined, timer: undefined };
+    const slot: Slot = { transport: spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), timer: undefined };
     slots.add(slot);
     slot.transport.onMessage((message) => receive(slot, message));
     slot.transport.onExit((fault) => ended(slot, fault));
   };
 
   const dispatch = (): void => {
-    for (const slot of slots) {
-      if (queue.length === 0) return;
-      if (slot.ready && !slot.pending) begin(slot, queue.shift()!);
+    while (queue.length > 0) {
+      let best: Slot | undefined;
+      for (const slot of slots) {
+        if (slot.ready && slot.jobs.length <= settings.prefetch && (!best || slot.jobs.length < best.jobs.length)) best = slot;
+      }
+      if (!best) break;
+      send(best, queue.shift()!);
     }
     // A guest that died before it was ready is replaced only when work waits for it, so an entry that cannot start does not spin.
     if (queue.length > 0 && !closed && slots.size < settings.size) start();
   };
 
-  const begin = (slot: Slot, pending: Pending): void => {
-    slot.pending = pending;
-    const { storage: _, ...wire } = pending.job;
-    slot.transport.send({ type: 'run', id: pending.id, job: wire });
+  const send = (slot: Slot, pending: Pending): void => {
+    slot.jobs.push(pending);
+    const { webtask, request } = pending.job;
+    const known = slot.known.get(webtask.id) === webtask;
+    if (!known) slot.known.set(webtask.id, webtask);
+    slot.transport.send({ type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request });
+    if (slot.jobs.length === 1) arm(slot);
+  };
+
+  // The time limit of the job the guest is running, from when it started there.
+  const arm = (slot: Slot): void => {
+    clearTimeout(slot.timer);
     if (settings.timeout > 0 && Number.isFinite(settings.timeout)) {
       slot.timer = setTimeout(() => fail(slot, { kind: 'timeout', timeout: settings.timeout }), settings.timeout + KILL_GRACE);
     }
   };
 
-  const settle = (slot: Slot, result: JobResult): void => {
-    const pending = slot.pending;
-    clearTimeout(slot.timer);
-    slot.pending = undefined;
-    pending?.resolve(result);
-  };
-
   const fail = (slot: Slot, fault: Fault): void => {
-    if (slot.pending) {
+    const [running, ...waiting] = slot.jobs;
+    slot.jobs = [];
+    clearTimeout(slot.timer);
+    if (running) {
       settings.logger.error(`Webtask fault in a ${sandbox}: ${fault.kind}`);
-      settle(slot, faultResult(fault, slot.pending.job.webtask, sandbox));
+      running.resolve(faultResult(fault, running.job.webtask, sandbox));
     } else if (!slot.ready && slots.has(slot)) {
       // A guest that cannot even start fails the oldest waiting job, so a broken entry answers instead of respawning forever.
-      const waiting = queue.shift();
-      waiting?.resolve(faultResult(fault, waiting.job.webtask, sandbox));
+      const first = queue.shift();
+      first?.resolve(faultResult(fault, first.job.webtask, sandbox));
     }
+    queue.unshift(...waiting);
     retire(slot);
   };
 
@@ -113,15 +142,25 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
       case 'ready':
         slot.ready = true;
         return dispatch();
-      case 'result':
-        if (slot.pending?.id !== message.id) return;
-        settle(slot, { statusCode: message.statusCode, headers: message.headers, body: Buffer.from(message.payload) });
+      case 'result': {
+        const running = slot.jobs[0];
+        if (running?.id !== message.id) return;
+        slot.jobs.shift();
+        if (slot.jobs.length > 0) arm(slot);
+        else clearTimeout(slot.timer);
+        const { body } = message;
+        running.resolve({ statusCode: message.statusCode, headers: message.headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) });
         return dispatch();
-      case 'storage':
-        // Only the document of the job this guest is running: user code can post messages too.
-        return answerStorage(slot.pending?.job.storage, message.operation, (reply) => {
+      }
+      case 'storage': {
+        // Only the document of the job the guest is running, and only for that job's webtask: a
+        // timer left by an earlier webtask cannot reach another's data (user code can post messages too).
+        const running = slot.jobs[0]?.job;
+        const document = running?.webtask.id === message.webtask && running.storage ? documentOf(running.storage) : undefined;
+        return answerStorage(document, message.operation, (reply) => {
           if (slots.has(slot)) slot.transport.send({ type: 'storage', sid: message.sid, reply });
         });
+      }
       case 'log':
         return settings.logger[message.level](message.text);
       case 'fault':
@@ -149,7 +188,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
       const stopping = [...slots].map((slot) => {
         slots.delete(slot);
         clearTimeout(slot.timer);
-        if (slot.pending) settle(slot, faultResult({ kind: 'closed' }, slot.pending.job.webtask, sandbox));
+        for (const pending of slot.jobs.splice(0)) pending.resolve(faultResult({ kind: 'closed' }, pending.job.webtask, sandbox));
         return slot.transport.kill();
       });
       await Promise.all(stopping);

@@ -1,0 +1,37 @@
+import { createInProcessExecutor, createProcessExecutor, createWorkerExecutor } from './internal/executor.ts';
+import type { Executor, PoolOptions } from './internal/executor-types.ts';
+import type { Logger } from './internal/pipeline-types.ts';
+
+export type {
+  Executor,
+  ExecutorJob,
+  JobCompileOptions,
+  JobRequest,
+  JobResult,
+  JobSettings,
+  JobWebtask,
+} from './internal/executor-types.ts';
+
+/** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */
+export type Sandbox = 'in-process' | 'worker' | 'process';
+
+/** Options of `createExecutor()`. The pool options apply to `worker` and `process`. */
+export interface ExecutorOptions extends PoolOptions {
+  /** Default `in-process` (no isolation: user code runs in this process). See docs/security.md. */
+  sandbox?: Sandbox | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * An executor: `run(job)` answers one request of one webtask — compiled on first sight in the
+ * executor (in a worker or child for the pools) and remembered by `job.webtask.id` — with the
+ * complete response; `close()` stops the pool. One executor serves any number of webtasks: the
+ * pools start with it, so a webtask never seen before costs only its compile.
+ */
+export function createExecutor(options: ExecutorOptions = {}): Executor {
+  const sandbox = options.sandbox ?? 'in-process';
+  if (sandbox === 'in-process') return createInProcessExecutor({ logger: options.logger });
+  if (sandbox === 'worker') return createWorkerExecutor(options);
+  if (sandbox === 'process') return createProcessExecutor(options);
+  throw new TypeError(`createExecutor: sandbox must be 'in-process', 'worker' or 'process'`);
+}

@@ -1,0 +1,108 @@
+// createExecutor(): one executor serving many webtasks, the same answers from every sandbox,
+// bytes kept as bytes, storage per webtask, and the jobs waiting in a guest that fails.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createExecutor, createJobWebtask, createStorage, type Executor, type JobRequest, type Sandbox } from '@ext-compilers/runtime';
+
+const logger = { info() {}, warn() {}, error() {} };
+const get = (url = '/'): JobRequest => ({ method: 'GET', url, headers: { host: 'localhost' }, body: undefined });
+const json = (body: Buffer): any => JSON.parse(body.toString());
+
+const COUNTER = `
+let runs = 0;
+module.exports = function (ctx, cb) {
+  runs += 1;
+  if (ctx.query.loop) for (;;) {}
+  cb(null, { runs, name: ctx.meta.name, secret: ctx.secrets.s });
+};
+`;
+
+for (const sandbox of ['in-process', 'worker', 'process'] as Sandbox[]) {
+  const test = suite(`createExecutor ${sandbox}`);
+  let executor: Executor;
+  test.before(() => void (executor = createExecutor({ sandbox, size: 1, timeout: 2000, logger })));
+  test.after(() => executor.close());
+
+  test('runs several webtasks, each compiled once and remembered by id', async () => {
+    const a = createJobWebtask(`a-${sandbox}`, COUNTER, { meta: { name: 'a' }, secrets: { s: 'sa' } });
+    const b = createJobWebtask(`b-${sandbox}`, COUNTER, { meta: { name: 'b' }, secrets: { s: 'sb' } });
+    const answers = [];
+    for (const webtask of [a, b, a, a, b]) answers.push(json((await executor.run({ webtask, request: get() })).body));
+    assert.equal(answers, [
+      { runs: 1, name: 'a', secret: 'sa' },
+      { runs: 1, name: 'b', secret: 'sb' },
+      { runs: 2, name: 'a', secret: 'sa' },
+      { runs: 3, name: 'a', secret: 'sa' },
+      { runs: 2, name: 'b', secret: 'sb' },
+    ]);
+  });
+
+  test('a new webtask object with the same id and new code compiles again', async () => {
+    const first = createJobWebtask(`v-${sandbox}`, 'module.exports = (cb) => cb(null, 1);');
+    const second = createJobWebtask(`v-${sandbox}`, 'module.exports = (cb) => cb(null, 2);');
+    assert.is((await executor.run({ webtask: first, request: get() })).body.toString(), '1');
+    assert.is((await executor.run({ webtask: second, request: get() })).body.toString(), '2');
+  });
+
+  test('a binary response body arrives byte for byte', async () => {
+    const webtask = createJobWebtask(`bin-${sandbox}`, `module.exports = (ctx, req, res) => { res.writeHead(200, { 'content-type': 'application/octet-stream' }); res.write(Buffer.from([0xff, 0x00])); res.end(Buffer.from([0xfe, 0x80])); };`);
+    const result = await executor.run({ webtask, request: get() });
+    assert.equal([...result.body], [0xff, 0x00, 0xfe, 0x80]);
+    assert.is(result.headers['content-type'], 'application/octet-stream');
+  });
+
+  test('the request body and the storage given with the job', async () => {
+    const storage = createStorage({ initialData: { n: 41 } });
+    const webtask = createJobWebtask(`store-${sandbox}`, `module.exports = (ctx, cb) => ctx.storage.get((e, d) => ctx.storage.set({ n: d.n + ctx.body.add }, (e2) => cb(e2, { n: d.n + ctx.body.add })));`);
+    const request: JobRequest = { method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"add":1}') };
+    assert.equal(json((await executor.run({ webtask, request, storage })).body), { n: 42 });
+    const read = await new Promise((resolve) => storage.get((_error: unknown, data: unknown) => resolve(data)));
+    assert.equal(read, { n: 42 });
+  });
+
+  test('code that does not compile gets the compile error, and the executor goes on', async () => {
+    const broken = createJobWebtask(`broken-${sandbox}`, 'module.exports = (');
+    const result = await executor.run({ webtask: broken, request: get() });
+    assert.is(result.statusCode, 400);
+    assert.match(json(result.body).message, /Unexpected|Invalid|SyntaxError/);
+    const ok = createJobWebtask(`ok-${sandbox}`, 'module.exports = (cb) => cb(null, { ok: true });');
+    assert.equal(json((await executor.run({ webtask: ok, request: get() })).body), { ok: true });
+  });
+
+  if (sandbox !== 'in-process') {
+    test('jobs waiting behind a runaway one in the same guest run once, in a new guest', async () => {
+      const webtask = createJobWebtask(`wait-${sandbox}`, COUNTER, { meta: { name: 'w' }, timeout: 500 });
+      const loop = executor.run({ webtask, request: get('/?loop=1') });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const waiting = await Promise.all([1, 2, 3].map(() => executor.run({ webtask, request: get() })));
+      const looped = await loop;
+      assert.is(looped.statusCode, 504);
+      // A fresh guest: the counter restarts, and each waiting job ran exactly once.
+      assert.equal(waiting.map((result) => json(result.body).runs), [1, 2, 3]);
+    });
+
+    test('a webtask cannot reach storage while another webtask runs', async () => {
+      const mine = createStorage({ initialData: { owner: 'late' } });
+      const theirs = createStorage({ initialData: { owner: 'theirs' } });
+      const late = createJobWebtask(`late-${sandbox}`, `
+        module.exports = (ctx, cb) => { setTimeout(() => module.webtask.storage.set({ owner: 'overwritten' }, { force: true }, () => {}), 100); cb(null, 'left a timer'); };`);
+      const slow = createJobWebtask(`slow-${sandbox}`, `module.exports = (ctx, cb) => setTimeout(() => cb(null, 'done'), 300);`);
+      await executor.run({ webtask: late, request: get(), storage: mine });
+      await executor.run({ webtask: slow, request: get(), storage: theirs });
+      const read = (storage: typeof mine) => new Promise((resolve) => storage.get((_error: unknown, data: unknown) => resolve(data)));
+      assert.equal(await read(theirs), { owner: 'theirs' });
+      assert.equal(await read(mine), { owner: 'late' });
+    });
+  }
+
+  test.run();
+}
+
+const options = suite('createExecutor options');
+options('bad options are refused with clear errors', () => {
+  assert.throws(() => createExecutor({ sandbox: 'vm' as never }), /sandbox must be 'in-process', 'worker' or 'process'/);
+  assert.throws(() => createExecutor({ sandbox: 'worker', size: 0 }), /pool size must be a positive integer/);
+  assert.throws(() => createExecutor({ sandbox: 'worker', prefetch: -1 }), /prefetch must be a non-negative integer/);
+  assert.throws(() => createJobWebtask('', 'x'), /id must be a non-empty string/);
+});
+options.run();
