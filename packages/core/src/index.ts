@@ -18,7 +18,7 @@ export {
   ServerError,
 } from './extensibility-user-error.ts';
 export { DEFAULT_MAX_BODY_SIZE, type ReadBodyOptions, readBody } from './read-body.ts';
-export { readStream } from './read-stream.ts';
+export { BUFFERED_BODY, readStream } from './read-stream.ts';
 export type {
   Callback,
   CompilerOptions,

@@ -1,16 +1,29 @@
 import { ExtCompilersError } from './ext-compilers-error.ts';
 
 /**
+ * The key of an optional method of a request stream that holds its whole body already (a runtime's
+ * socket-less request): `req[BUFFERED_BODY]()` hands the body over once — the stream then reads
+ * as empty — or returns `undefined` when the stream was read before. `readStream` takes the body
+ * that way, without the stream's events.
+ */
+export const BUFFERED_BODY: unique symbol = Symbol.for('ext-compilers.buffered-body');
+
+/**
  * Read a request stream to its end, up to `limit` bytes. Over the limit, the rest of the stream
  * is discarded (so a keep-alive connection stays usable) and the error is `ERR_BODY_TOO_LARGE`
  * (`details: { limit }`); a stream error is `ERR_BODY_READ` with the stream's error as `cause`.
- * Calls back exactly once.
+ * Calls back exactly once — at once (synchronously) for a stream with a `BUFFERED_BODY`.
  */
 export function readStream(
   req: NodeJS.ReadableStream,
   limit: number,
   cb: (error: ExtCompilersError | undefined, body?: Buffer) => void,
 ): void {
+  const buffered = (req as { [BUFFERED_BODY]?: () => Buffer | undefined })[BUFFERED_BODY]?.();
+  if (buffered !== undefined) {
+    if (buffered.length > limit) return cb(tooLarge(limit));
+    return cb(undefined, buffered);
+  }
   const chunks: Buffer[] = [];
   let length = 0;
   const onData = (chunk: Buffer | string): void => {
@@ -19,7 +32,7 @@ export function readStream(
     if (length <= limit) return void chunks.push(buffer);
     cleanup();
     req.resume();
-    cb(new ExtCompilersError('ERR_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`, { details: { limit } }));
+    cb(tooLarge(limit));
   };
   const onEnd = (): void => {
     cleanup();
@@ -38,4 +51,8 @@ export function readStream(
   req.on('end', onEnd);
   req.on('error', onError);
   req.resume();
+}
+
+function tooLarge(limit: number): ExtCompilersError {
+  return new ExtCompilersError('ERR_BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`, { details: { limit } });
 }

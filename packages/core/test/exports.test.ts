@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 
 test('the public surface of @ext-compilers/core', async () => {
   assert.equal(Object.keys(await import('@ext-compilers/core')).sort(), [
+    'BUFFERED_BODY',
     'DEFAULT_MAX_BODY_SIZE',
     'ExtCompilersError',
     'ExtensibilityUserError',

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { readStream } from '@ext-compilers/core';
+import { BUFFERED_BODY, readStream } from '@ext-compilers/core';
 
 type Outcome = { error?: { code?: string; message: string; details?: unknown; cause?: unknown }; body?: Buffer };
 
@@ -32,6 +32,25 @@ test('a stream error: ERR_BODY_READ with the stream error as cause', async () =>
   const { error } = await pending;
   assert.equal([error?.code, error?.message], ['ERR_BODY_READ', 'Failed to read the request body: socket hang up']);
   assert.is(error?.cause, failure);
+});
+
+
+test('a stream with BUFFERED_BODY hands its body over at once, then reads as empty', async () => {
+  let handed = false;
+  const stream = Object.assign(Readable.from([Buffer.from('streamed')]), {
+    [BUFFERED_BODY]: () => (handed ? undefined : ((handed = true), Buffer.from('{"whole":true}'))),
+  });
+  let sync: Buffer | undefined;
+  readStream(stream, 100, (_error, body) => void (sync = body));
+  assert.is(sync?.toString(), '{"whole":true}', 'called back synchronously with the whole body');
+  // Handed over once: a second reader falls back to the stream itself.
+  assert.is((await read(stream, 100)).body?.toString(), 'streamed');
+});
+
+test('a BUFFERED_BODY over the limit is ERR_BODY_TOO_LARGE', async () => {
+  const stream = Object.assign(Readable.from([]), { [BUFFERED_BODY]: () => Buffer.alloc(11) });
+  const { error } = await read(stream, 10);
+  assert.equal([error?.code, error?.details], ['ERR_BODY_TOO_LARGE', { limit: 10 }]);
 });
 
 test.run();

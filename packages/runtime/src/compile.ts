@@ -1,6 +1,6 @@
 import type { WebtaskFunction } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
-import { cacheKey, DEFAULT_CACHE_MAX, identityOf, type Lru, sharedLru } from './internal/cache.ts';
+import { cacheKey, createLru, DEFAULT_CACHE_MAX, identityOf, type Lru, sharedLru } from './internal/cache.ts';
 import { build, type CompileSettings } from './internal/compile-pipeline.ts';
 import type { InstallModules, Logger } from './internal/compile-use-npm.ts';
 import type { FetchLimits } from './internal/fetch-compiler.ts';
@@ -64,16 +64,73 @@ export function compile(
 }
 
 function cached(code: string, options: CompileOptions): Promise<WebtaskFunction> {
-  const settings = settle(options);
   const cache = options.cache === false ? undefined : sharedLru<Promise<WebtaskFunction>>(options.cache?.max ?? DEFAULT_CACHE_MAX);
+  const recent = cache && recentKey(code, options);
+  const hit = recent === undefined ? undefined : cache?.get(recent);
+  if (hit) return hit;
+  const settings = settle(options);
   const key = cache ? keyOf(code, settings, options) : undefined;
   if (!cache || key === undefined) return build(code, settings);
-  const hit = cache.get(key);
-  if (hit) return hit;
+  const known = cache.get(key);
+  if (known) {
+    rememberKey(code, options, key);
+    return known;
+  }
   const pending = build(code, settings);
   cache.set(key, pending);
+  rememberKey(code, options, key);
   pending.catch(() => forget(cache, key, pending));
   return pending;
+}
+
+// The key of the latest compile of each recent code, with the options it was computed from: the
+// same code compiled again with equal options (the usual case: simulate() or a server calling
+// with the same settings) skips the canonical JSON and the hash. Only options made of primitive
+// values are remembered, compared as shallow copies, so a caller's later mutation is a miss.
+// The copies hold nothing the cached function does not (it closes over the same secrets).
+interface RecentInputs {
+  values: readonly unknown[];
+  key: string;
+}
+const recentInputs = createLru<RecentInputs>(256);
+
+function inputsOf(options: CompileOptions): unknown[] | undefined {
+  if ('webtaskApi' in options || options.modules !== undefined || options.extraModulePaths !== undefined) return undefined;
+  return [options.meta, options.secrets, options.params, options.dirname, options.filename];
+}
+
+function recentKey(code: string, options: CompileOptions): string | undefined {
+  const recent = recentInputs.get(code);
+  const values = recent && inputsOf(options);
+  if (!recent || !values) return undefined;
+  for (let i = 0; i < values.length; i++) if (!sameShallow(values[i], recent.values[i])) return undefined;
+  return recent.key;
+}
+
+function rememberKey(code: string, options: CompileOptions, key: string): void {
+  const values = inputsOf(options)?.map((value) => (typeof value === 'object' && value !== null ? primitiveCopy(value) : value));
+  if (values && !values.includes(NOT_PRIMITIVE)) recentInputs.set(code, { values, key });
+}
+
+const NOT_PRIMITIVE = Symbol('not primitive');
+
+function primitiveCopy(value: object): object | typeof NOT_PRIMITIVE {
+  const copy: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field === 'object' && field !== null) return NOT_PRIMITIVE;
+    copy[name] = field;
+  }
+  return copy;
+}
+
+function sameShallow(value: unknown, copy: unknown): boolean {
+  if (typeof value !== 'object' || value === null || typeof copy !== 'object' || copy === null) return value === copy;
+  let count = 0;
+  for (const name in value) {
+    if (!Object.hasOwn(value, name) || (value as Record<string, unknown>)[name] !== (copy as Record<string, unknown>)[name] || !Object.hasOwn(copy, name)) return false;
+    count++;
+  }
+  return count === Object.keys(copy).length;
 }
 
 /** Failures are not cached: the next compile tries again (a module may have been installed meanwhile). */

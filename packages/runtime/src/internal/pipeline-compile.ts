@@ -11,16 +11,10 @@ export type PassedCompileOptions = Omit<CompileOptions, 'meta' | 'secrets' | 'pa
  * for it only when the caller configured storage).
  */
 export function compileForPipeline(code: string, options: PassedCompileOptions, settings: PipelineSettings, withStorage: boolean): Promise<AnyWebtaskFunction> {
-  const { meta, params, secrets } = settings;
+  const { meta, params, secrets, logger } = settings;
+  if (!withStorage) return compile(code, { ...options, meta, params, secrets, logger }) as Promise<unknown> as Promise<AnyWebtaskFunction>;
   const storage = settings.document ? createHandle(settings.document) : settings.storage;
-  return compile(code, {
-    ...options,
-    meta,
-    params,
-    secrets,
-    logger: settings.logger,
-    ...(withStorage ? { webtaskApi: { storage, meta, params, secrets } } : {}),
-  }) as Promise<unknown> as Promise<AnyWebtaskFunction>;
+  return compile(code, { ...options, meta, params, secrets, logger, webtaskApi: { storage, meta, params, secrets } }) as Promise<unknown> as Promise<AnyWebtaskFunction>;
 }
 
 /**

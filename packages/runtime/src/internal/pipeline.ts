@@ -21,7 +21,8 @@ interface Run {
  */
 export function runWebtask(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, settings: PipelineSettings): void {
   if (shortcut(req, res, settings)) return;
-  const run = start(res, settings);
+  const run: Run = { done: false, timer: undefined };
+  const started = performance.now();
   const url = req.url ?? '/';
   const mark = url.indexOf('?');
   const query = mark === -1 ? {} : { ...parseQuerystring(url.slice(mark + 1)) };
@@ -44,34 +45,41 @@ export function runWebtask(fn: AnyWebtaskFunction, req: PipelineRequest, res: Pi
       storage: settings.document ? createHandle(settings.document) : settings.storage,
     });
   // pb=2 leaves the stream of a 3-ary function unread (webtask-runtime reads it whenever pb is set).
-  if (parseBody === 0 || (parseBody === 2 && fn.length === 3)) return invoke(fn, req, res, context(), run, settings);
-  readRequestBody(req, settings.maxBodySize, (failure, raw) => {
-    if (failure) return answer(res, run, failure.statusCode, failure.body);
-    invoke(fn, req, res, context(raw), run, settings);
-  });
+  if (parseBody === 0 || (parseBody === 2 && fn.length === 3)) {
+    invoke(fn, req, res, context(), run, settings);
+  } else {
+    readRequestBody(req, settings.maxBodySize, (failure, raw) => {
+      if (failure) return answer(res, run, failure.statusCode, failure.body);
+      invoke(fn, req, res, context(raw), run, settings);
+    });
+  }
+  arm(fn, res, run, settings, started);
 }
 
-function start(res: PipelineResponse, settings: PipelineSettings): Run {
-  const run: Run = { done: false, timer: undefined };
-  if (settings.timeout > 0 && Number.isFinite(settings.timeout)) {
-    run.timer = setTimeout(() => {
-      if (run.done || res.writableEnded) return;
-      report(settings, `Webtask timed out after ${settings.timeout} ms`);
-      if (res.headersSent) return void (res.destroy ? res.destroy() : res.end());
-      answer(res, run, 504, {
-        code: 504,
-        error: 'Script exceeded the execution time limit.',
-        message: `The webtask did not respond within ${settings.timeout} ms.`,
-      });
-    }, settings.timeout);
-  }
-  return run;
+/**
+ * The time limit, counted from the request's start, armed only once the synchronous part is over
+ * and the webtask has not answered yet: a webtask that answers at once (most hooks, under
+ * `simulate()`) costs no timer.
+ */
+function arm(fn: AnyWebtaskFunction, res: PipelineResponse, run: Run, settings: PipelineSettings, started: number): void {
+  if (run.done || res.writableEnded || !(settings.timeout > 0 && Number.isFinite(settings.timeout))) return;
+  // A 3-ary function answers on its own: its response's end is the request's.
+  if (fn.length === 3) res.once('close', () => finish(run));
+  run.timer = setTimeout(() => {
+    if (run.done || res.writableEnded) return;
+    report(settings, `Webtask timed out after ${settings.timeout} ms`);
+    if (res.headersSent) return void (res.destroy ? res.destroy() : res.end());
+    answer(res, run, 504, {
+      code: 504,
+      error: 'Script exceeded the execution time limit.',
+      message: `The webtask did not respond within ${settings.timeout} ms.`,
+    });
+  }, Math.max(0, settings.timeout - (performance.now() - started)));
 }
 
 function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, ctx: WebtaskContext, run: Run, settings: PipelineSettings): void {
   if (run.done) return;
   if (fn.length === 3) {
-    if (run.timer) res.once('close', () => finish(run));
     try {
       (fn as (c: unknown, q: unknown, s: unknown) => unknown)(ctx, req, res);
     } catch (error) {
