@@ -31,6 +31,8 @@ export interface CompileOptions {
   cache?: false | { max?: number | undefined } | undefined;
   /** Limits on fetching a URL `wt-compiler`. Default `{ timeout: 5000, maxSize: 1048576 }`. */
   compilerFetch?: FetchLimits | undefined;
+  /** How long a `wt-compiler` may take to call back, in ms (default 10000; 0 for no limit): past it, the compile fails with `ERR_COMPILE_TIMEOUT`. */
+  compileTimeout?: number | undefined;
 }
 
 /** The callback of the callback form. */
@@ -153,6 +155,9 @@ function keyOf(code: string, settings: CompileSettings, options: CompileOptions)
   }
 }
 
+/** How long a `wt-compiler` may take to call back by default: 10 s. */
+const DEFAULT_COMPILE_TIMEOUT = 10_000;
+
 function settle(options: CompileOptions): CompileSettings {
   const meta = options.meta ?? {};
   const secrets = options.secrets ?? {};
@@ -169,5 +174,6 @@ function settle(options: CompileOptions): CompileSettings {
     installModules: options.installModules,
     logger: options.logger ?? console,
     compilerFetch: options.compilerFetch,
+    compileTimeout: options.compileTimeout ?? DEFAULT_COMPILE_TIMEOUT,
   };
 }

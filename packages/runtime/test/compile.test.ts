@@ -289,6 +289,13 @@ test('a compiler that fails or throws is a compile failure in the reference shap
   assert.equal([threw.code, threw.message], [400, 'the compiler throws']);
 });
 
+test('a compiler that never calls back fails with ERR_COMPILE_TIMEOUT after compileTimeout', async () => {
+  const started = Date.now();
+  const error = await rejects(compile(fresh('x'), withCompiler('fixture-compilers/silent', { compileTimeout: 50 })));
+  assert.equal([error.code, error.error, error.cause?.code], [400, 'Unable to compile submitted JavaScript: Error: The wt-compiler did not call back within 50 ms', 'ERR_COMPILE_TIMEOUT']);
+  assert.ok(Date.now() - started < 2000, 'within its limit');
+});
+
 test('a syntax error seen by a module compiler is a compile failure', async () => {
   const error = await rejects(compile(fresh('module.exports = ('), withCompiler('fixture-compiler')));
   assert.equal([error.code, error.name, error.cause?.code], [400, 'SyntaxError', 'ERR_COMPILE_FAILED']);

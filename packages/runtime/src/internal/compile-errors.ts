@@ -47,3 +47,11 @@ export function invalidExport(code: 'ERR_COMPILE_NOT_A_FUNCTION' | 'ERR_COMPILE_
 function classify(code: ExtCompilersErrorCode, message: string, cause: unknown): ExtCompilersError {
   return new ExtCompilersError(code, message, cause === undefined ? undefined : { cause });
 }
+
+/** A `wt-compiler` that did not call back in time: a compile failure whose cause is `ERR_COMPILE_TIMEOUT`. */
+export function compileTimedOut(timeout: number): CompileFailure {
+  const reason = new Error(`The wt-compiler did not call back within ${timeout} ms`);
+  const failure = compileFailed(reason);
+  failure.cause = classify('ERR_COMPILE_TIMEOUT', failure.error ?? reason.message, reason);
+  return failure;
+}

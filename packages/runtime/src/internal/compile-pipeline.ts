@@ -2,7 +2,7 @@ import type { ModuleStore } from '@ext-compilers/modules';
 import type { NodejsCompiler, WebtaskFunction } from '@ext-compilers/core';
 import { createNodejsCompiler } from '../nodejs-compiler.ts';
 import { createModule, type ModuleLocation } from './compile-module.ts';
-import { compileFailed, invalidExport } from './compile-errors.ts';
+import { compileFailed, compileTimedOut, invalidExport } from './compile-errors.ts';
 import { type InstallModules, type Logger, mayUseNpm, prepareWithInstaller, prepareWithStore } from './compile-use-npm.ts';
 import { type AnyCompiler, selectCompiler } from './compiler-select.ts';
 import type { FetchLimits } from './fetch-compiler.ts';
@@ -17,6 +17,7 @@ export interface CompileSettings {
   installModules: InstallModules | undefined;
   logger: Logger;
   compilerFetch: FetchLimits | undefined;
+  compileTimeout: number;
 }
 
 /** The webtask function for `code`: through the `wt-compiler` the metadata names, or the Node compiler and the arity check. */
@@ -25,12 +26,11 @@ export async function build(code: string, settings: CompileSettings): Promise<We
   const spec = settings.meta['wt-compiler'];
   if (!spec) return checked(await loadPlain(base, await prepareNpm(code, settings)));
   const compiler = await selectCompiler(spec, settings.location, settings.compilerFetch);
-  return callCompiler(compiler, {
-    script: code,
-    nodejsCompiler: withNpm(base, settings),
-    secrets: settings.secrets,
-    meta: settings.meta,
-  });
+  return callCompiler(
+    compiler,
+    { script: code, nodejsCompiler: withNpm(base, settings), secrets: settings.secrets, meta: settings.meta },
+    settings.compileTimeout,
+  );
 }
 
 /** `'use npm'` first, through the store when there is one, else webtask-runtime's way. */
@@ -65,16 +65,23 @@ function withNpm(base: NodejsCompiler, settings: CompileSettings): NodejsCompile
 }
 
 /**
- * Call a compiler once, whatever it does (throw, call back twice). What it reports is a compile
- * failure in the reference's shape, except the store's own `ERR_MODULES_*` errors, which pass as
- * they are. Only "is a function" is checked on its result: compilers choose their own shapes.
+ * Call a compiler once, whatever it does (throw, call back twice, never call back: past `timeout`
+ * ms, 0 for none, it has failed). What it reports is a compile failure in the reference's shape,
+ * except the store's own `ERR_MODULES_*` errors, which pass as they are. Only "is a function" is
+ * checked on its result: compilers choose their own shapes.
  */
-function callCompiler(compiler: AnyCompiler, options: Parameters<AnyCompiler>[0]): Promise<WebtaskFunction> {
+function callCompiler(compiler: AnyCompiler, options: Parameters<AnyCompiler>[0], timeout: number): Promise<WebtaskFunction> {
   return new Promise((resolve, reject) => {
     let called = false;
+    const timer = timeout > 0 && Number.isFinite(timeout) ? setTimeout(() => {
+      if (called) return;
+      called = true;
+      reject(compileTimedOut(timeout));
+    }, timeout) : undefined;
     const done = (error: unknown, fn?: unknown): void => {
       if (called) return;
       called = true;
+      clearTimeout(timer);
       if (error) reject(isModulesError(error) ? error : compileFailed(error));
       else if (typeof fn !== 'function') reject(invalidExport('ERR_COMPILE_NOT_A_FUNCTION'));
       else resolve(fn as WebtaskFunction);

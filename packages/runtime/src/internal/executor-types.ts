@@ -9,6 +9,7 @@ export interface JobCompileOptions {
   extraModulePaths?: readonly string[] | undefined;
   cache?: false | { max?: number | undefined } | undefined;
   compilerFetch?: FetchLimits | undefined;
+  compileTimeout?: number | undefined;
 }
 
 /** The pipeline settings of a webtask, as plain data (storage and logger are the executor's). */

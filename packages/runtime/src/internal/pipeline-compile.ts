@@ -32,6 +32,6 @@ export function answerCompileError(res: PipelineResponse, error: unknown): void 
 
 /** Pick the compile() options out of simulate()'s or createServer()'s. */
 export function passedCompileOptions(options: PassedCompileOptions): PassedCompileOptions {
-  const { modules, dirname, filename, extraModulePaths, installModules, cache, compilerFetch } = options;
-  return { modules, dirname, filename, extraModulePaths, installModules, cache, compilerFetch };
+  const { modules, dirname, filename, extraModulePaths, installModules, cache, compilerFetch, compileTimeout } = options;
+  return { modules, dirname, filename, extraModulePaths, installModules, cache, compilerFetch, compileTimeout };
 }
