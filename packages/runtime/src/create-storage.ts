@@ -8,6 +8,12 @@ export interface CreateStorageOptions {
   initialData?: unknown;
   /** Persist the document to this JSON file (read at creation, written atomically on every `set`). */
   file?: string | undefined;
+  /**
+   * Persist the document yourself: called after every `set` with its JSON text (`undefined` when
+   * cleared), one call at a time, in order; the `set` calls back when it settles. Seed the
+   * current content with `initialData`. Not with `file`.
+   */
+  save?: ((json: string | undefined) => Promise<void>) | undefined;
 }
 
 /**

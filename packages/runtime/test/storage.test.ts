@@ -21,6 +21,25 @@ function thrown(fn: () => void): unknown {
   return assert.unreachable('should have thrown');
 }
 
+test('save: every set is handed over in order, a failed save fails its set', async () => {
+  const saved: (string | undefined)[] = [];
+  let fail = false;
+  const storage = createStorage({
+    initialData: { n: 0 },
+    save: async (json) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (fail) throw new Error('disk full');
+      saved.push(json);
+    },
+  });
+  await get(storage);
+  const writes = await Promise.all([set(storage, { n: 1 }, { force: true }), set(storage, { n: 2 }, { force: true }), set(storage, null, { force: true })]);
+  assert.equal([writes, saved], [[null, null, null], ['{"n":1}', '{"n":2}', undefined]]);
+  fail = true;
+  assert.is((await set(storage, { n: 3 }, { force: true }))?.message, 'disk full');
+  assert.throws(() => createStorage({ file: '/tmp/x.json', save: async () => {} }), /either file or save/);
+});
+
 test('empty storage reads null; initialData seeds it; get gives a copy', async () => {
   assert.is(await get(createStorage()), null);
   const storage = createStorage({ initialData: { n: 1 } });

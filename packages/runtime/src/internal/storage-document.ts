@@ -11,15 +11,16 @@ export interface StorageDocument {
   json: string | undefined;
   /** The etag of `json`, `null` when empty. */
   etag: string | null;
-  /** Where the document is persisted, if anywhere. */
-  file: string | undefined;
-  /** The write in progress, so writes to the file land in the order they were made. */
+  /** Where the document is persisted, if anywhere: its JSON text (`undefined` when cleared). */
+  save: ((json: string | undefined) => Promise<void>) | undefined;
+  /** The write in progress, so writes land in the order they were made. */
   writing: Promise<void>;
 }
 
 export interface StorageDocumentOptions {
   initialData?: unknown;
   file?: string | undefined;
+  save?: ((json: string | undefined) => Promise<void>) | undefined;
 }
 
 /**
@@ -27,7 +28,9 @@ export interface StorageDocumentOptions {
  * only seeds a file that does not exist yet); a file that cannot be parsed is an error.
  */
 export function openDocument(options: StorageDocumentOptions): StorageDocument {
-  const document: StorageDocument = { json: undefined, etag: null, file: options.file, writing: Promise.resolve() };
+  if (options.file !== undefined && options.save !== undefined) throw new TypeError('Storage: give either file or save, not both');
+  const save = options.file === undefined ? options.save : saveToFile(options.file);
+  const document: StorageDocument = { json: undefined, etag: null, save, writing: Promise.resolve() };
   const stored = options.file === undefined ? undefined : readStored(options.file);
   const initial = stored === undefined ? options.initialData : stored;
   if (initial !== undefined && initial !== null) replace(document, JSON.stringify(initial));
@@ -52,22 +55,27 @@ export function replace(document: StorageDocument, json: string | undefined): vo
   document.etag = json === undefined ? null : createHash('sha1').update(json).digest('base64');
 }
 
-/** Persist the current content, atomically (temp file + rename), after any earlier write. */
+/** Persist the current content after any earlier write. */
 export function persist(document: StorageDocument): Promise<void> {
-  const file = document.file;
-  if (file === undefined) return Promise.resolve();
-  const text = document.json ?? 'null';
-  const write = (): Promise<void> =>
+  const save = document.save;
+  if (save === undefined) return Promise.resolve();
+  const json = document.json;
+  const write = (): Promise<void> => save(json);
+  const next = document.writing.then(write, write);
+  document.writing = next.catch(() => {});
+  return next;
+}
+
+/** Writes to a JSON file, atomically (temp file + rename). */
+function saveToFile(file: string): (json: string | undefined) => Promise<void> {
+  return (json) =>
     new Promise((resolve, reject) => {
       const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFile(temp, text, (error) => {
+      writeFile(temp, json ?? 'null', (error) => {
         if (error) return reject(error);
         rename(temp, file, (renameError) => (renameError ? reject(renameError) : resolve()));
       });
     });
-  const next = document.writing.then(write, write);
-  document.writing = next.catch(() => {});
-  return next;
 }
 
 /** The error of a `set` whose expected etag no longer matches: `code: 409` as the platform, our code on `errorCode`. */

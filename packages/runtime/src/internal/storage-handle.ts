@@ -81,7 +81,7 @@ export function createHandle(document: StorageDocument): WebtaskStorage {
       }
       replace(document, json);
       known = document.etag;
-      if (document.file === undefined) return process.nextTick(callback, null);
+      if (document.save === undefined) return process.nextTick(callback, null);
       persist(document).then(() => callback(null), callback);
     },
   });
