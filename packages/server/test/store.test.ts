@@ -317,12 +317,6 @@ function onlyWebtaskFile(directory: string): string {
   return join(directory, 'webtasks', file as string);
 }
 
-/** The webtask file of the one webtask of `container`. */
-function onlyWebtaskFileOf(directory: string, container: string): string {
-  const file = readdirSync(join(directory, 'webtasks')).find((name) => readFileSync(join(directory, 'webtasks', name), 'utf8').includes(`"container":"${container}"`));
-  return join(directory, 'webtasks', file as string);
-}
-
 /** The pid of a process that has exited: what a crashed writer leaves in its temporary file names. */
 function deadPid(): number {
   const { pid } = spawnSync(process.execPath, ['-e', '']);
@@ -387,8 +381,11 @@ embedded('no secret value appears in plain text in any file, after puts, updates
   await store.put('acme', 'hook', { code: 'module.exports = 2;', secrets: { 'api-key': 'rotated-9f8e7d6c5b4a' } });
   await store.put('acme', 'gone', { code: 'x', secrets: { doomed: 'deleted-secret-value-1234' } });
   await store.delete('acme', 'gone');
+  // A hook's Bearer secret lives in its meta too, and code or storage data may hold secrets: all sealed.
+  await store.put('acme', 'bearer', { code: '// code-marker-7f1e2d3c', meta: { 'auth0-extension-secret': 'meta-bearer-5a6b7c8d9e' } });
+  await store.writeData('acme', 'bearer', { note: 'data-marker-0a1b2c3d' });
   await store.close();
-  const values = ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'correct horse battery staple', 'Tr0ub4dor&3', 'rotated-9f8e7d6c5b4a', 'deleted-secret-value-1234'];
+  const values = ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'correct horse battery staple', 'Tr0ub4dor&3', 'rotated-9f8e7d6c5b4a', 'deleted-secret-value-1234', 'meta-bearer-5a6b7c8d9e', 'code-marker-7f1e2d3c', 'data-marker-0a1b2c3d'];
   const files = filesUnder(directory);
   assert.ok(files.length >= 4);
   // Plain UTF-8, and the encodings a careless write would use, are all searched as raw bytes.
@@ -397,8 +394,9 @@ embedded('no secret value appears in plain text in any file, after puts, updates
     const bytes = readFileSync(join(directory, file));
     for (const needle of needles) assert.is(bytes.indexOf(needle), -1, `${needle} in ${file}`);
   }
-  // The names are not secret and stay readable, so a listing needs no key.
-  assert.match(readFileSync(onlyWebtaskFileOf(directory, 'beta'), 'utf8'), '"secret_names":["one","two"]');
+  const reopened = await createEmbeddedStore({ directory });
+  assert.equal((await reopened.get('acme', 'bearer'))?.meta, { 'auth0-extension-secret': 'meta-bearer-5a6b7c8d9e' }, 'and all of it reads back');
+  await reopened.close();
 });
 
 embedded('two starts on an empty directory agree on one key', async () => {
@@ -465,52 +463,33 @@ embedded('storage data left without its webtask is removed at open', async () =>
   await reopened.close();
 });
 
-embedded('altered ciphertext, names or key: decrypting is a clear error, never garbage', async () => {
+embedded('an altered file, a file copied over another, or another key: the open names the file, never garbage', async () => {
   const directory = newDirectory();
   const store = await createEmbeddedStore({ directory });
-  await store.put('acme', 'hook', { code: 'a', secrets: { token: 'value-one' }, meta: { m: '1' } });
-  await store.close();
-  const file = onlyWebtaskFile(directory);
-  const original = readFileSync(file, 'utf8');
-  const record = JSON.parse(original) as { secrets: { ciphertext: string }; secret_names: string[] };
-  const flipped = Buffer.from(record.secrets.ciphertext, 'base64');
-  flipped[0] = (flipped[0] as number) ^ 1;
-  const alterations: Record<string, string> = {
-    ciphertext: JSON.stringify({ ...record, secrets: { ...record.secrets, ciphertext: flipped.toString('base64') } }),
-    names: JSON.stringify({ ...record, secret_names: ['other'] }),
-    envelope: JSON.stringify({ ...record, secrets: { alg: 'none' } }),
-  };
-  const expected = /^The secrets of webtask acme\/hook cannot be decrypted: they were altered, or the key is not the one they were encrypted with$/;
-  for (const [what, text] of Object.entries(alterations)) {
-    writeFileSync(file, text);
-    const altered = await createEmbeddedStore({ directory });
-    assert.equal((await altered.get('acme', 'hook'))?.meta, { m: '1' }, `${what}: readable without decrypt`);
-    assert.match((await rejects(altered.get('acme', 'hook', { decrypt: true }))).message, expected, what);
-    await altered.close();
-  }
-  writeFileSync(file, original);
-  writeFileSync(join(directory, 'secret.key'), Buffer.alloc(32, 7));
-  const otherKey = await createEmbeddedStore({ directory });
-  assert.match((await rejects(otherKey.get('acme', 'hook', { decrypt: true }))).message, expected);
-  await otherKey.close();
-});
-
-embedded('ciphertext moved to another webtask does not decrypt there', async () => {
-  const directory = newDirectory();
-  const store = await createEmbeddedStore({ directory });
-  await store.put('acme', 'a', { code: 'a', secrets: { token: 'for a' } });
+  await store.put('acme', 'a', { code: 'a', secrets: { token: 'for a' }, meta: { m: '1' } });
   await store.put('acme', 'b', { code: 'b', secrets: { token: 'for b' } });
   await store.close();
-  const [fileA, fileB] = ['"name":"a"', '"name":"b"'].map((needle) =>
-    join(directory, 'webtasks', readdirSync(join(directory, 'webtasks')).find((f) => readFileSync(join(directory, 'webtasks', f), 'utf8').includes(needle)) as string),
-  );
-  const a = JSON.parse(readFileSync(fileA as string, 'utf8'));
-  const b = JSON.parse(readFileSync(fileB as string, 'utf8'));
-  writeFileSync(fileB as string, JSON.stringify({ ...b, secrets: a.secrets }));
+  const [fileA, fileB] = readdirSync(join(directory, 'webtasks')).map((name) => join(directory, 'webtasks', name)) as [string, string];
+  const original = readFileSync(fileB, 'utf8');
+  const envelope = JSON.parse(original) as { format: number; sealed: { ciphertext: string } };
+  const flipped = Buffer.from(envelope.sealed.ciphertext, 'base64');
+  flipped[0] = (flipped[0] as number) ^ 1;
+  const alterations: Record<string, string> = {
+    ciphertext: JSON.stringify({ ...envelope, sealed: { ...envelope.sealed, ciphertext: flipped.toString('base64') } }),
+    'another file': readFileSync(fileA, 'utf8'),
+    envelope: JSON.stringify({ ...envelope, sealed: { alg: 'none' } }),
+  };
+  for (const [what, text] of Object.entries(alterations)) {
+    writeFileSync(fileB, text);
+    const error = await rejects(createEmbeddedStore({ directory }));
+    assert.ok(error.message.startsWith(`${fileB} is not a webtask of this store (`), `${what}: ${error.message}`);
+  }
+  writeFileSync(fileB, original);
   const reopened = await createEmbeddedStore({ directory });
-  assert.equal((await reopened.get('acme', 'a', { decrypt: true }))?.secrets, { token: 'for a' });
-  assert.match((await rejects(reopened.get('acme', 'b', { decrypt: true }))).message, /cannot be decrypted/);
+  assert.equal((await reopened.get('acme', 'b', { decrypt: true }))?.secrets, { token: 'for b' }, 'restored, it opens');
   await reopened.close();
+  writeFileSync(join(directory, 'secret.key'), Buffer.alloc(32, 7));
+  assert.match((await rejects(createEmbeddedStore({ directory }))).message, /cannot be decrypted: it was altered, or the key is not the one it was encrypted with/);
 });
 
 embedded('a webtask file that is not one of ours stops the open and names the file', async () => {
@@ -519,8 +498,8 @@ embedded('a webtask file that is not one of ours stops the open and names the fi
   await store.put('acme', 'hook', { code: 'a' });
   await store.close();
   const file = onlyWebtaskFile(directory);
-  const record = JSON.parse(readFileSync(file, 'utf8'));
-  for (const text of ['{"format":1,', JSON.stringify({ ...record, name: 'other' }), JSON.stringify({ ...record, format: 2 })]) {
+  const plain = JSON.stringify({ format: 1, container: 'acme', name: 'hook', code: 'a', meta: {}, secret_names: [] });
+  for (const text of ['{"format":2,', plain, JSON.stringify({ format: 3, sealed: {} })]) {
     writeFileSync(file, text);
     const error = await rejects(createEmbeddedStore({ directory }));
     assert.ok(error.message.startsWith(`${file} is not a webtask of this store (`), error.message);

@@ -30,8 +30,9 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     await syncDirectory(dirname(folder));
     await sweepTemporary(folder);
   }
-  const vault = createAesVault(await loadKey(directory));
-  const webtasks = await loadWebtasks(directory);
+  const key = await loadKey(directory);
+  const vault = createAesVault(key);
+  const webtasks = await loadWebtasks(directory, key);
   await removeOrphanData(directory, webtasks);
-  return createIndexedStore({ webtasks, backend: createDiskBackend(directory), vault });
+  return createIndexedStore({ webtasks, backend: createDiskBackend(directory, key), vault });
 }

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Backend, StoredWebtask } from './indexed-store.ts';
 import { removeFile, replaceFile } from './disk.ts';
 import { checkInput, checkName } from './validate.ts';
+import { openText, sealText } from './vault.ts';
 
 export const WEBTASKS_DIRECTORY = 'webtasks';
 export const DATA_DIRECTORY = 'data';
 
-const FORMAT = 1;
+// Format 2: the whole file is an AES-256-GCM envelope under the store's key, authenticated with
+// its file name — code, meta (which may hold a hook's Bearer secret) and storage data are never
+// at rest in plain text, and a file copied over another fails to open.
+const FORMAT = 2;
 // Names may differ only in case, hold `:` and other characters some filesystems refuse, and two
 // of 64 characters encoded exceed a file name's 255 bytes, so a file is named by the SHA-256 of
 // its container and name: fixed length, case-exact, portable. The file itself says which it is.
@@ -20,34 +24,65 @@ function fileName(container: string, name: string): string {
   return `${createHash('sha256').update(JSON.stringify([container, name])).digest('hex')}.json`;
 }
 
-/** The embedded store's files: `webtasks/<file>` per webtask, `data/<file>` per storage document. */
-export function createDiskBackend(directory: string): Backend {
+/** The sealed content of a file: `{ format, sealed }`, the envelope bound to the file's name. */
+function sealFile(key: Buffer, text: string, file: string): string {
+  return `${JSON.stringify({ format: FORMAT, sealed: sealText(key, text, basename(file)) })}\n`;
+}
+
+function openFile(key: Buffer, content: string, file: string): string {
+  const value = JSON.parse(content) as { format?: unknown; sealed?: unknown };
+  if (value.format !== FORMAT) throw new Error(`format ${JSON.stringify(value.format)}`);
+  try {
+    return openText(key, value.sealed, basename(file));
+  } catch (error) {
+    throw new Error('it cannot be decrypted: it was altered, or the key is not the one it was encrypted with', { cause: error });
+  }
+}
+
+/** The embedded store's files: `webtasks/<file>` per webtask, `data/<file>` per storage document, each sealed with `key`. */
+export function createDiskBackend(directory: string, key: Buffer): Backend {
   const webtaskFile = (container: string, name: string): string => join(directory, WEBTASKS_DIRECTORY, fileName(container, name));
   const dataFile = (container: string, name: string): string => join(directory, DATA_DIRECTORY, fileName(container, name));
   return {
-    saveWebtask: (webtask) => replaceFile(webtaskFile(webtask.container, webtask.name), `${JSON.stringify({ format: FORMAT, ...webtask })}\n`),
+    saveWebtask: (webtask) => {
+      const file = webtaskFile(webtask.container, webtask.name);
+      return replaceFile(file, sealFile(key, JSON.stringify(webtask), file));
+    },
     async removeWebtask(container, name) {
       await removeFile(dataFile(container, name));
       await removeFile(webtaskFile(container, name));
     },
-    readData: (container, name) =>
-      readFile(dataFile(container, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
+    async readData(container, name) {
+      const file = dataFile(container, name);
+      let content: string;
+      try {
+        content = await readFile(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
-      }),
-    saveData: (container, name, json) => (json === undefined ? removeFile(dataFile(container, name)) : replaceFile(dataFile(container, name), json)),
+      }
+      try {
+        return openFile(key, content, file);
+      } catch (error) {
+        throw new Error(`${file} is not a storage document of this store (${(error as Error).message}): restore it from a backup or remove it`, { cause: error });
+      }
+    },
+    saveData: (container, name, json) => {
+      const file = dataFile(container, name);
+      return json === undefined ? removeFile(file) : replaceFile(file, sealFile(key, json, file));
+    },
     close: async () => {},
   };
 }
 
 /** Every webtask file of `directory`. Temporary files and anything else are not webtasks. */
-export async function loadWebtasks(directory: string): Promise<StoredWebtask[]> {
+export async function loadWebtasks(directory: string, key: Buffer): Promise<StoredWebtask[]> {
   const files = (await readdir(join(directory, WEBTASKS_DIRECTORY))).filter((file) => FILE.test(file));
   const webtasks: StoredWebtask[] = [];
   for (let start = 0; start < files.length; start += BATCH) {
     const batch = files.slice(start, start + BATCH).map(async (file) => {
       const path = join(directory, WEBTASKS_DIRECTORY, file);
-      return parseWebtask(await readFile(path, 'utf8'), file, path);
+      return parseWebtask(key, await readFile(path, 'utf8'), file, path);
     });
     webtasks.push(...(await Promise.all(batch)));
   }
@@ -69,10 +104,9 @@ export async function removeOrphanData(directory: string, webtasks: readonly Sto
 
 // Every write is atomic, so a file that does not parse was changed by something else: say which
 // one rather than start without it (its webtask would silently vanish) or with garbage.
-function parseWebtask(text: string, file: string, path: string): StoredWebtask {
+function parseWebtask(key: Buffer, content: string, file: string, path: string): StoredWebtask {
   try {
-    const value = JSON.parse(text) as Record<string, unknown>;
-    if (value.format !== FORMAT) throw new Error(`format ${JSON.stringify(value.format)}`);
+    const value = JSON.parse(openFile(key, content, path)) as Record<string, unknown>;
     const container = checkName('container', value.container);
     const name = checkName('name', value.name);
     if (fileName(container, name) !== file) throw new Error(`it names ${container}/${name}`);

@@ -12,13 +12,26 @@ export const KEY_FILE = 'secret.key';
  * fails if the name exists, so of two starts racing on an empty directory exactly one key wins,
  * the other start reads it, and no reader ever sees a half-written key.
  */
-export async function loadKey(directory: string): Promise<Buffer> {
-  const file = join(directory, KEY_FILE);
-  const existing = await readKey(file);
+export function loadKey(directory: string): Promise<Buffer> {
+  return loadSecretFile(directory, KEY_FILE, () => randomBytes(KEY_SIZE), (key, file) => {
+    // A wrong key would only show later, as secrets that fail to decrypt; a wrong size shows now.
+    if (key.length !== KEY_SIZE) {
+      throw new Error(`${file} holds ${key.length} bytes, not the ${KEY_SIZE} of the store's key: restore the original file (secrets cannot be read with another key)`);
+    }
+  });
+}
+
+/**
+ * A secret file of `directory` (mode 0600): read, or made by `make()` on first start, with the
+ * race-free creation `loadKey` describes; `check` refuses a file that cannot be right.
+ */
+export async function loadSecretFile(directory: string, name: string, make: () => Buffer, check: (content: Buffer, file: string) => void): Promise<Buffer> {
+  const file = join(directory, name);
+  const existing = await readSecret(file, check);
   if (existing !== undefined) return existing;
   const temporary = temporaryFor(file);
   try {
-    await writeNewFile(temporary, randomBytes(KEY_SIZE));
+    await writeNewFile(temporary, make());
     await link(temporary, file).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });
@@ -26,10 +39,10 @@ export async function loadKey(directory: string): Promise<Buffer> {
     await rm(temporary, { force: true });
   }
   await syncDirectory(directory);
-  return (await readKey(file)) as Buffer;
+  return (await readSecret(file, check)) as Buffer;
 }
 
-async function readKey(file: string): Promise<Buffer | undefined> {
+async function readSecret(file: string, check: (content: Buffer, file: string) => void): Promise<Buffer | undefined> {
   let key: Buffer;
   try {
     key = await readFile(file);
@@ -37,9 +50,6 @@ async function readKey(file: string): Promise<Buffer | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  // A wrong key would only show later, as secrets that fail to decrypt; a wrong size shows now.
-  if (key.length !== KEY_SIZE) {
-    throw new Error(`${file} holds ${key.length} bytes, not the ${KEY_SIZE} of the store's key: restore the original file (secrets cannot be read with another key)`);
-  }
+  check(key, file);
   return key;
 }

@@ -33,23 +33,28 @@ export const plainVault: Vault = {
 export function createAesVault(key: Buffer): Vault {
   if (key.length !== KEY_SIZE) throw new RangeError(`An AES-256 key has ${KEY_SIZE} bytes`);
   return {
-    seal(values, context): SealedSecrets {
-      const iv = randomBytes(IV_SIZE);
-      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_SIZE });
-      cipher.setAAD(Buffer.from(context));
-      const ciphertext = Buffer.concat([cipher.update(JSON.stringify(values)), cipher.final()]);
-      return { alg: 'A256GCM', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
-    },
-    open(sealed, context) {
-      const { iv, tag, ciphertext } = parseSealed(sealed);
-      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_SIZE });
-      decipher.setAAD(Buffer.from(context));
-      decipher.setAuthTag(tag);
-      // final() throws unless the tag authenticates ciphertext and context under this key.
-      const json = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
-      return JSON.parse(json) as Record<string, string>;
-    },
+    seal: (values, context) => sealText(key, JSON.stringify(values), context),
+    open: (sealed, context) => JSON.parse(openText(key, sealed, context)) as Record<string, string>,
   };
+}
+
+/** AES-256-GCM of a text, a random 12-byte IV, `context` as the additional authenticated data. */
+export function sealText(key: Buffer, text: string, context: string): SealedSecrets {
+  const iv = randomBytes(IV_SIZE);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_SIZE });
+  cipher.setAAD(Buffer.from(context));
+  const ciphertext = Buffer.concat([cipher.update(text), cipher.final()]);
+  return { alg: 'A256GCM', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+}
+
+/** The text of a sealed envelope; throws when it was altered, moved to another context, or sealed with another key. */
+export function openText(key: Buffer, sealed: unknown, context: string): string {
+  const { iv, tag, ciphertext } = parseSealed(sealed);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_SIZE });
+  decipher.setAAD(Buffer.from(context));
+  decipher.setAuthTag(tag);
+  // final() throws unless the tag authenticates ciphertext and context under this key.
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
 }
 
 function parseSealed(sealed: unknown): { iv: Buffer; tag: Buffer; ciphertext: Buffer } {

@@ -1,0 +1,160 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ModuleStore } from '@ext-compilers/modules';
+import { createExecutor, type Executor, type Sandbox } from '@ext-compilers/runtime';
+import type { TokenService } from '@ext-compilers/tokens';
+import { createAuthenticator } from './internal/auth.ts';
+import { HttpError, sendError, sendJson } from './internal/http.ts';
+import { createLogHub } from './internal/log-hub.ts';
+import { createModuleRoutes } from './internal/modules-routes.ts';
+import { createRateLimiter, type RateLimit } from './internal/rate-limit.ts';
+import { createRunRoutes } from './internal/run-routes.ts';
+import { errorStatus } from './internal/store-errors.ts';
+import { createTokenRoutes } from './internal/token-routes.ts';
+import { createWebtaskRoutes } from './internal/webtask-routes.ts';
+import { createWebtasks } from './internal/webtasks.ts';
+import type { WebtaskStore } from './store/webtask-store.ts';
+
+export type { RateLimit } from './internal/rate-limit.ts';
+
+/** Where the server reports its own faults (never a secret, never a request body). */
+export interface ServerLogger {
+  error(...args: unknown[]): void;
+}
+
+export interface WebtaskServerOptions {
+  /** Where webtasks and their storage are kept (`createEmbeddedStore()`, `createMemoryStore()`). */
+  store: WebtaskStore;
+  /** Issues and checks the webtask tokens of the management routes and of ad-hoc runs. */
+  tokens: TokenService;
+  /** The token of the server's administrator, compared in constant time: full rights everywhere. */
+  adminToken: string;
+  /** Where webtasks run; default `createExecutor({ sandbox, size: workers, memoryLimit, timeout })`, closed with the server. */
+  executor?: Executor | undefined;
+  /** Default `worker`. Ignored with `executor`. */
+  sandbox?: Sandbox | undefined;
+  workers?: number | undefined;
+  memoryLimit?: number | undefined;
+  /** Per-request time limit of a run, in ms (default 20000). */
+  timeout?: number | undefined;
+  /** Largest request body a run accepts, in bytes (default 1 MiB). */
+  maxBodySize?: number | undefined;
+  /** For `/api/env/node/modules`; without it those routes answer 501. */
+  modules?: ModuleStore | undefined;
+  /** A limit on the run requests of each container; over it, 429 with `Retry-After`. */
+  rateLimit?: RateLimit | undefined;
+  /** The base of `webtask_url` (`https://hooks.example.com`); default `http://<Host header>`. */
+  publicUrl?: string | undefined;
+  logger?: ServerLogger | undefined;
+}
+
+/** A route handler: its params are the decoded path segments after the route's fixed prefix. */
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
+
+const DEFAULT_TIMEOUT = 20_000;
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/**
+ * The multi-tenant webtask server: the management API (`/api/webtask`), the run routes
+ * (`/api/run`), tokens (`/api/tokens`), log streams (`/api/logs/tenant`) and the module listing
+ * (`/api/env/node/modules`), over one store, one token service and one executor. Not listening:
+ * call `listen()`. Closing it closes the executor it created and ends the log streams.
+ */
+export function createWebtaskServer(options: WebtaskServerOptions): Server {
+  const { store, tokens, adminToken } = checkOptions(options);
+  const logger = options.logger ?? console;
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY;
+  const hub = createLogHub();
+  const webtasks = createWebtasks(store, { timeout, maxBodySize });
+  const owned = options.executor === undefined;
+  const executor =
+    options.executor ??
+    createExecutor({
+      sandbox: options.sandbox ?? 'worker',
+      size: options.workers,
+      memoryLimit: options.memoryLimit,
+      timeout,
+      logger: { info: () => {}, warn: () => {}, error: (...args: unknown[]) => logger.error(...args) },
+      onLog: (entry) => {
+        const where = entry.webtask === undefined ? undefined : webtasks.identify(entry.webtask);
+        if (!where) return;
+        hub.publish({ time: entry.time, level: entry.level, container: where.container, name: where.name, req_id: entry.requestId, msg: entry.message });
+      },
+    });
+  const auth = createAuthenticator(tokens, adminToken);
+  const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
+  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize };
+  const routes: [prefix: string[], methods: Record<string, Handler>][] = [
+    ...createWebtaskRoutes(context),
+    ...createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) }),
+    ...createTokenRoutes(context),
+    ...createModuleRoutes({ auth, modules: options.modules }),
+  ];
+
+  const server = createHttpServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const status = errorStatus(error);
+      if (status === 500) logger.error('ext-compilers server: request failed:', describe(error));
+      const http = error instanceof HttpError ? error : new HttpError(status, status === 500 ? 'Internal server error.' : (error as Error).message);
+      if (!res.headersSent) sendError(res, http);
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const segments = pathSegments(url.pathname);
+    if (segments.length === 0 && req.method === 'GET') return sendJson(res, 200, { name: 'ext-compilers', api: '/api' });
+    for (const [prefix, methods] of routes) {
+      const params = match(prefix, segments);
+      if (!params) continue;
+      const handler = methods[req.method ?? 'GET'] ?? methods['*'];
+      if (!handler) throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}.`, { allow: Object.keys(methods).join(', ') });
+      return handler(req, res, url, params);
+    }
+    throw new HttpError(404, `No route for ${req.method} ${url.pathname}.`);
+  }
+
+  server.on('close', () => {
+    hub.close();
+    if (owned) void executor.close();
+  });
+  return server;
+}
+
+/**
+ * A prefix of literal segments and `:` parameters; a trailing `*` takes the rest. The params of a
+ * match: each `:` segment, then the rest joined with `/` (the empty string when there is none).
+ */
+function match(prefix: string[], segments: string[]): string[] | undefined {
+  const rest = prefix[prefix.length - 1] === '*';
+  const fixed = rest ? prefix.length - 1 : prefix.length;
+  if (segments.length < fixed || (!rest && segments.length !== fixed)) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i < fixed; i++) {
+    if (prefix[i]!.startsWith(':')) params.push(segments[i]!);
+    else if (prefix[i] !== segments[i]) return undefined;
+  }
+  if (rest) params.push(segments.slice(fixed).join('/'));
+  return params;
+}
+
+function pathSegments(pathname: string): string[] {
+  try {
+    return pathname.split('/').filter(Boolean).map((segment) => decodeURIComponent(segment));
+  } catch {
+    throw new HttpError(400, 'The path is not valid percent-encoding.');
+  }
+}
+
+function checkOptions(options: WebtaskServerOptions): WebtaskServerOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createWebtaskServer needs { store, tokens, adminToken }.');
+  if (typeof options.store?.get !== 'function') throw new TypeError('createWebtaskServer: `store` must be a WebtaskStore.');
+  if (typeof options.tokens?.verify !== 'function') throw new TypeError('createWebtaskServer: `tokens` must be a TokenService.');
+  if (typeof options.adminToken !== 'string' || options.adminToken.length < 32) throw new TypeError('createWebtaskServer: `adminToken` must be a string of at least 32 characters.');
+  return options;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

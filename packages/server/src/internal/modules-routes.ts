@@ -1,0 +1,55 @@
+import type { ModuleStore } from '@ext-compilers/modules';
+import type { Handler } from '../create-webtask-server.ts';
+import type { Authenticator } from './auth.ts';
+import { HttpError, readJson, sendJson } from './http.ts';
+
+type State = 'queued' | 'available' | 'failed';
+
+/**
+ * `GET /api/env/node/modules`: the module listing. `POST` with `{ modules: [{ name, version }] }`:
+ * each version is ensured in the background and reported as `queued`, `available` or `failed`
+ * (with a `message`); ask again to follow an install. Any valid token may call both.
+ */
+export function createModuleRoutes(ctx: { auth: Authenticator; modules: ModuleStore | undefined }): [string[], Record<string, Handler>][] {
+  const { auth, modules } = ctx;
+  const installs = new Map<string, { state: State; message?: string }>();
+  const store = (): ModuleStore => {
+    if (!modules) throw new HttpError(501, 'This server has no module store.');
+    return modules;
+  };
+
+  const list: Handler = async (req, res, url) => {
+    await auth.caller(req, url);
+    sendJson(res, 200, await store().list());
+  };
+
+  const ensure: Handler = async (req, res, url) => {
+    await auth.caller(req, url);
+    const wanted = (await readJson(req, 64 * 1024)).modules;
+    if (!Array.isArray(wanted) || wanted.length === 0 || wanted.length > 100) throw new HttpError(400, 'The body is { modules: [{ name, version }, …] } (1 to 100).');
+    const answers = wanted.map((entry: unknown) => {
+      const { name, version } = (entry ?? {}) as { name?: unknown; version?: unknown };
+      if (typeof name !== 'string' || typeof version !== 'string' || name === '' || version === '') throw new HttpError(400, 'Each module is { name, version }.');
+      const spec = `${name}@${version}`;
+      if (store().resolve(spec)?.version === version) return { name, version, state: 'available' as State };
+      let install = installs.get(spec);
+      // A failure is reported once, then forgotten: asking again tries again.
+      if (install?.state === 'failed') installs.delete(spec);
+      else if (!install || install.state === 'available') {
+        installs.set(spec, (install = { state: 'queued' }));
+        const started = install;
+        store()
+          .ensure([spec])
+          .then(([result]) => {
+            started.state = result?.state ?? 'failed';
+            if (result?.error) started.message = result.error.message;
+          }, (error: Error) => Object.assign(started, { state: 'failed', message: error.message }));
+      }
+      const { state, message } = install!;
+      return { name, version, state, ...(message ? { message } : {}) };
+    });
+    sendJson(res, 200, answers);
+  };
+
+  return [[['api', 'env', 'node', 'modules'], { GET: list, POST: ensure }]];
+}

@@ -1,0 +1,24 @@
+import type { IncomingMessage } from 'node:http';
+import type { Executor } from '@ext-compilers/runtime';
+import type { TokenService } from '@ext-compilers/tokens';
+import type { WebtaskStore } from '../store/webtask-store.ts';
+import type { Authenticator } from './auth.ts';
+import type { LogHub } from './log-hub.ts';
+import type { Webtasks } from './webtasks.ts';
+
+/** What every group of routes works with. */
+export interface RouteContext {
+  store: WebtaskStore;
+  tokens: TokenService;
+  auth: Authenticator;
+  webtasks: Webtasks;
+  executor: Executor;
+  hub: LogHub;
+  /** The base URL of `webtask_url`s, for this request. */
+  base(req: IncomingMessage): string;
+  maxBodySize: number;
+}
+
+export function webtaskUrl(base: string, container: string, name: string): string {
+  return `${base}/api/run/${encodeURIComponent(container)}/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,121 @@
+import type { IncomingMessage } from 'node:http';
+import type { Handler } from '../create-webtask-server.ts';
+import { MAX_CODE_SIZE, type WebtaskRecord } from '../store/webtask-store.ts';
+import { HttpError, readJson, sendJson } from './http.ts';
+import { type RouteContext, webtaskUrl } from './route-context.ts';
+
+// The JSON of a create/update: the code (up to MAX_CODE_SIZE) plus meta and secrets.
+const MAX_PUT_BODY = MAX_CODE_SIZE + 64 * 1024;
+
+/** `/api/webtask/{container}[/{name}[/data]]`: create, read, list, delete webtasks, and their storage; `/api/logs/tenant/{container}`: their logs. */
+export function createWebtaskRoutes(ctx: RouteContext): [string[], Record<string, Handler>][] {
+  const { store, auth, webtasks } = ctx;
+  const summary = (req: IncomingMessage, record: WebtaskRecord) => ({
+    container: record.container,
+    name: record.name,
+    meta: record.meta,
+    webtask_url: webtaskUrl(ctx.base(req), record.container, record.name),
+  });
+
+  const put: Handler = async (req, res, url, [container, name]) => {
+    await auth.manager(req, url, container!);
+    const body = await readJson(req, MAX_PUT_BODY);
+    const input = webtaskInput(body);
+    const record = await store.put(container!, name!, input);
+    webtasks.forget(container!, name!);
+    const answer = summary(req, record);
+    sendJson(res, 200, answer, { location: answer.webtask_url });
+  };
+
+  const get: Handler = async (req, res, url, [container, name]) => {
+    await auth.manager(req, url, container!);
+    const decrypt = flag(url, 'decrypt');
+    const record = found(await store.get(container!, name!, { decrypt }), name!);
+    const answer: Record<string, unknown> = { ...summary(req, record), created_at: record.created_at, updated_at: record.updated_at, secret_names: record.secret_names };
+    if (record.url !== undefined) answer.url = record.url;
+    if (decrypt) answer.secrets = record.secrets ?? {};
+    if (flag(url, 'fetch_code') && record.code !== undefined) answer.code = record.code;
+    sendJson(res, 200, answer);
+  };
+
+  const remove: Handler = async (req, res, url, [container, name]) => {
+    await auth.manager(req, url, container!);
+    if (!(await store.delete(container!, name!))) throw new HttpError(404, `No such webtask: ${name}`);
+    webtasks.forget(container!, name!);
+    res.writeHead(204).end();
+  };
+
+  const list: Handler = async (req, res, url, [container]) => {
+    await auth.manager(req, url, container!);
+    const meta = url.searchParams.getAll('meta').map((filter): [string, string] => {
+      const colon = filter.indexOf(':');
+      if (colon <= 0) throw new HttpError(400, `A meta filter is key:value, not '${filter}'.`);
+      return [filter.slice(0, colon), filter.slice(colon + 1)];
+    });
+    const records = await store.list(container!, { meta, offset: integer(url, 'offset'), limit: integer(url, 'limit') });
+    sendJson(res, 200, records.map((record) => summary(req, record)));
+  };
+
+  const readData: Handler = async (req, res, url, [container, name]) => {
+    await auth.manager(req, url, container!);
+    sendJson(res, 200, found(await store.readData(container!, name!), name!));
+  };
+
+  const writeData: Handler = async (req, res, url, [container, name]) => {
+    await auth.manager(req, url, container!);
+    const body = await readJson(req, 600 * 1024);
+    if (!('data' in body)) throw new HttpError(400, 'The request body is { data, etag? }.');
+    const etag = body.etag;
+    if (etag !== undefined && etag !== null && typeof etag !== 'string') throw new HttpError(400, 'etag must be a string or null.');
+    const written = found(await store.writeData(container!, name!, body.data, { etag: etag as string | null | undefined }), name!);
+    webtasks.forget(container!, name!);
+    sendJson(res, 200, written);
+  };
+
+  const logs: Handler = async (req, res, url, [container]) => {
+    await auth.manager(req, url, container!);
+    ctx.hub.subscribe(container!, res);
+  };
+
+  return [
+    [['api', 'logs', 'tenant', ':container'], { GET: logs }],
+    [['api', 'webtask', ':container', ':name', 'data'], { GET: readData, PUT: writeData }],
+    [['api', 'webtask', ':container', ':name'], { PUT: put, GET: get, DELETE: remove }],
+    [['api', 'webtask', ':container'], { GET: list }],
+  ];
+}
+
+function webtaskInput(body: Record<string, unknown>): { code?: string; url?: string; secrets?: Record<string, string>; meta?: Record<string, string> } {
+  const { code, url, secrets, meta } = body;
+  if ((code === undefined) === (url === undefined)) throw new HttpError(400, 'Either the code or url option can be specified, but not both.');
+  if (code !== undefined && typeof code !== 'string') throw new HttpError(400, 'code must be a string.');
+  if (url !== undefined && (typeof url !== 'string' || !/^https?:\/\//i.test(url))) throw new HttpError(400, 'url must be an http(s) URL.');
+  if (typeof code === 'string' && Buffer.byteLength(code) > MAX_CODE_SIZE) throw new HttpError(413, `The code exceeds ${MAX_CODE_SIZE} bytes.`);
+  return { code: code as string | undefined, url: url as string | undefined, secrets: strings(secrets, 'secrets'), meta: strings(meta, 'meta') };
+}
+
+function strings(value: unknown, name: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((field) => typeof field !== 'string')) {
+    throw new HttpError(400, `${name} must be an object of strings.`);
+  }
+  return value as Record<string, string>;
+}
+
+function found<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new HttpError(404, `No such webtask: ${name}`);
+  return value;
+}
+
+function flag(url: URL, name: string): boolean {
+  const value = url.searchParams.get(name);
+  return value === 'true' || value === '1';
+}
+
+function integer(url: URL, name: string): number | undefined {
+  const value = url.searchParams.get(name);
+  if (value === null) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new HttpError(400, `${name} must be a non-negative integer.`);
+  return Number(value);
+}
+

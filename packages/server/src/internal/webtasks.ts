@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { createJobWebtask, createStorage, type JobWebtask, type WebtaskStorage } from '@ext-compilers/runtime';
+import type { WebtaskRecord, WebtaskStore } from '../store/webtask-store.ts';
+import { fetchCode } from './fetch-code.ts';
+import { HttpError } from './http.ts';
+
+/** What runs a webtask: where its code, its settings and its storage come from, cached per version. */
+export interface WebtaskSettings {
+  readonly timeout: number;
+  readonly maxBodySize: number;
+}
+
+export interface Webtasks {
+  /**
+   * The job webtask of a stored webtask, once per version: `record` says which version is current
+   * (read without secrets); `decrypted` reads it with its secrets, only when that version is new here.
+   */
+  job(record: WebtaskRecord, decrypted: () => Promise<WebtaskRecord | undefined>): Promise<JobWebtask>;
+  /** An ad-hoc webtask (`POST /api/run/{container}`): code and settings from the request and its token. */
+  adhoc(container: string, code: string, settings: { params: Record<string, string>; secrets: Record<string, string>; pb?: 0 | 1 | 2 | undefined; mb?: 0 | 1 | undefined }): JobWebtask;
+  /** The storage of a named webtask, loaded from the store once and saved back to it on every `set`. */
+  storage(container: string, name: string): Promise<WebtaskStorage>;
+  /** Drop what is cached of a webtask (after an update, a delete, or a write of its data). */
+  forget(container: string, name: string): void;
+  /** Which container (and webtask name, for a named one) a job's webtask id stands for. */
+  identify(id: string): { container: string; name: string | undefined } | undefined;
+}
+
+const MAX_CACHED = 10_000;
+
+export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): Webtasks {
+  const jobs = new Map<string, { version: string; webtask: Promise<JobWebtask> }>();
+  const storages = new Map<string, Promise<WebtaskStorage>>();
+  const key = (container: string, name: string): string => `${container}\u0000${name}`;
+  const bounded = <V>(map: Map<string, V>, k: string, value: V): V => {
+    if (map.size >= MAX_CACHED) map.delete(map.keys().next().value as string);
+    map.set(k, value);
+    return value;
+  };
+
+  return {
+    job(current, decrypted) {
+      const k = key(current.container, current.name);
+      const known = jobs.get(k);
+      if (known?.version === current.version) return known.webtask;
+      const webtask = decrypted().then(async (record) => {
+        if (!record) throw new HttpError(404, `No such webtask: ${current.name}`);
+        const code = record.code ?? (await fetchCode(record.url!));
+        // The id names this version: a guest keeps the compiled function under it.
+        const id = JSON.stringify(['webtask', record.container, record.name, record.version]);
+        return createJobWebtask(id, code, {
+          meta: { ...record.meta },
+          secrets: { ...record.secrets },
+          container: record.container,
+          timeout: settings.timeout,
+          maxBodySize: settings.maxBodySize,
+        });
+      });
+      webtask.catch(() => {
+        if (jobs.get(k)?.webtask === webtask) jobs.delete(k);
+      });
+      return bounded(jobs, k, { version: current.version, webtask }).webtask;
+    },
+    adhoc(container, code, { params, secrets, pb, mb }) {
+      const digest = createHash('sha256').update(JSON.stringify([container, code, params, secrets, pb ?? null, mb ?? null])).digest('hex');
+      const id = JSON.stringify(['adhoc', container, digest]);
+      return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout: settings.timeout, maxBodySize: settings.maxBodySize });
+    },
+    storage(container, name) {
+      const k = key(container, name);
+      const known = storages.get(k);
+      if (known) return known;
+      const loaded = store.readData(container, name).then((stored) =>
+        createStorage({
+          initialData: stored?.data ?? undefined,
+          save: async (json) => {
+            await store.writeData(container, name, json === undefined ? null : JSON.parse(json), { force: true });
+          },
+        }),
+      );
+      loaded.catch(() => storages.delete(k));
+      return bounded(storages, k, loaded);
+    },
+    forget(container, name) {
+      jobs.delete(key(container, name));
+      storages.delete(key(container, name));
+    },
+    identify(id) {
+      try {
+        const [kind, container, name] = JSON.parse(id) as [string, string, string];
+        return { container, name: kind === 'webtask' ? name : undefined };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

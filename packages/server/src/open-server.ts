@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { createModuleStore } from '@ext-compilers/modules';
+import type { Sandbox } from '@ext-compilers/runtime';
+import { createTokenService, type TokenService } from '@ext-compilers/tokens';
+import { createWebtaskServer, type RateLimit, type ServerLogger } from './create-webtask-server.ts';
+import { openRevocationFile } from './internal/revocation-file.ts';
+import { createEmbeddedStore } from './store/create-embedded-store.ts';
+import { loadSecretFile } from './store/internal/key-file.ts';
+import type { WebtaskStore } from './store/webtask-store.ts';
+
+export interface OpenServerOptions {
+  /** The data directory (created, mode 0700): webtasks, keys, the admin token, revocations, modules. */
+  data: string;
+  /** Default `worker`. */
+  sandbox?: Sandbox | undefined;
+  workers?: number | undefined;
+  memoryLimit?: number | undefined;
+  timeout?: number | undefined;
+  rateLimit?: RateLimit | undefined;
+  publicUrl?: string | undefined;
+  /** The module store for `'use npm'` listings and installs; default `<data>/modules`; `false` for none. */
+  modules?: false | undefined;
+  logger?: ServerLogger | undefined;
+}
+
+export interface OpenedServer {
+  /** Not listening yet. */
+  server: Server;
+  /** The admin token, as kept in `adminTokenFile` (mode 0600). */
+  adminToken: string;
+  adminTokenFile: string;
+  /** Whether this start made the data directory's keys and admin token. */
+  created: boolean;
+  store: WebtaskStore;
+  tokens: TokenService;
+  /** Stop the server (if listening), its executor and its store. */
+  close(): Promise<void>;
+}
+
+export const ADMIN_TOKEN_FILE = 'admin-token';
+const TOKEN_KEYS_FILE = 'token.keys';
+const KEY_BYTES = 32;
+
+/**
+ * A server over a data directory, as `ext-compilers start` runs it: the embedded store in
+ * `<data>/store` (secrets encrypted at rest), the token keys in `<data>/token.keys`, the admin
+ * token in `<data>/admin-token` and revoked tokens in `<data>/revoked`, each made on first start
+ * with mode 0600; the module store in `<data>/modules`. One process per data directory.
+ */
+export async function openServer(options: OpenServerOptions): Promise<OpenedServer> {
+  if (typeof options?.data !== 'string' || options.data === '') throw new TypeError('openServer: `data` must be a directory path');
+  const data = resolve(options.data);
+  await mkdir(data, { recursive: true, mode: 0o700 });
+  let created = false;
+  const keys = await loadSecretFile(data, TOKEN_KEYS_FILE, () => ((created = true), randomBytes(2 * KEY_BYTES)), (content, file) => {
+    if (content.length !== 2 * KEY_BYTES) throw new Error(`${file} holds ${content.length} bytes, not ${2 * KEY_BYTES}: restore the original file (tokens cannot be verified with other keys)`);
+  });
+  const admin = await loadSecretFile(data, ADMIN_TOKEN_FILE, () => Buffer.from(`ecadm_${randomBytes(32).toString('base64url')}\n`), (content, file) => {
+    if (!/^ecadm_[\w-]{43}\n?$/.test(content.toString())) throw new Error(`${file} does not hold an admin token: remove it to make a new one`);
+  });
+  const tokens = createTokenService({
+    signingKey: keys.subarray(0, KEY_BYTES),
+    encryptionKey: keys.subarray(KEY_BYTES),
+    revocations: await openRevocationFile(join(data, 'revoked')),
+  });
+  const store = await createEmbeddedStore({ directory: join(data, 'store') });
+  const modules = options.modules === false ? undefined : createModuleStore({ root: join(data, 'modules') });
+  const adminToken = admin.toString().trim();
+  const server = createWebtaskServer({ ...options, store, tokens, adminToken, modules });
+  return {
+    server,
+    adminToken,
+    adminTokenFile: join(data, ADMIN_TOKEN_FILE),
+    created,
+    store,
+    tokens,
+    async close() {
+      if (server.listening) {
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+      } else server.emit('close');
+      await store.close();
+    },
+  };
+}
