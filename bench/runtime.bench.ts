@@ -8,14 +8,14 @@
  * The same file is every child process: `--serve <kind>` starts one server and reports its port,
  * `--memory` measures the heap of 10,000 hooks in a fresh process.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { nodejsCompiler } from '@ext-compilers/conformance';
 import type { WebtaskCompiler, WebtaskContext } from '@ext-compilers/core';
 import { compile, createServer, simulate } from '@ext-compilers/runtime';
+import { raceHttp, serveInChild } from './http.ts';
 import { POINTS } from './points.ts';
 import { median } from './race.ts';
 import { describeMachine, machineNote, writeResults } from './report.ts';
@@ -144,101 +144,24 @@ async function makeServer(kind: ServerKind): Promise<Server> {
   return reference.createServer(await referenceHook(), { secrets: SECRETS, logger: quiet });
 }
 
-/** Child: start one server on 127.0.0.1, report its port, serve until killed. */
-async function serve(kind: ServerKind): Promise<void> {
-  try {
-    const server = await makeServer(kind);
-    server.keepAliveTimeout = 60_000;
-    server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
-  } catch (error) {
-    process.send!({ error: String((error as { code?: unknown }).code ?? error) });
-  }
-}
-
-interface Child {
-  process: ChildProcess;
-  port: number;
-}
-
-function startChild(kind: ServerKind): Promise<Child> {
-  const child = fork(SELF, ['--serve', kind], { execArgv: ['--no-warnings', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: { port?: number; error?: string }) =>
-      message.port ? resolve({ process: child, port: message.port }) : (child.kill(), reject(new Error(message.error))),
-    );
-    child.once('exit', (code) => reject(new Error(`the ${kind} server exited (${code})`)));
-  });
-}
-
-async function post(port: number): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: HEADERS, body: BODY });
-  return { status: res.status, body: await res.text() };
-}
-
-interface AutocannonResult {
-  requests: { total: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-const autocannon = require('autocannon') as (options: object) => Promise<AutocannonResult>;
-
-async function load(port: number, seconds: number): Promise<number> {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/`,
-    method: 'POST',
-    headers: HEADERS,
-    body: BODY,
-    connections: HTTP.connections,
-    duration: seconds,
-  });
-  if (result.errors || result.timeouts || result.non2xx) throw new Error(`port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
-  return result.requests.total / result.duration;
-}
-
 async function benchHttp() {
   const only = process.argv.find((arg) => arg.startsWith('--kinds='))?.slice('--kinds='.length).split(',');
   const kinds = (['floor', 'ours', 'reference', 'worker'] as const).filter((kind) => kind === 'floor' || !only || only.includes(kind));
-  const children: Partial<Record<ServerKind, Child>> = {};
-  const notes: string[] = [];
-  for (const kind of kinds) {
-    try {
-      children[kind] = await startChild(kind);
-    } catch (error) {
-      notes.push(`${kind}: not measured (${(error as Error).message})`);
-    }
-  }
-  try {
-    const running = kinds.filter((kind) => children[kind]);
-    const floorAnswer = await post(children.floor!.port);
-    for (const kind of running) {
-      const answer = await post(children[kind]!.port);
-      if (answer.status !== 200 || answer.body !== floorAnswer.body) throw new Error(`${kind} answered ${answer.status} ${answer.body}, the floor ${floorAnswer.body}`);
-    }
-    for (const kind of running) await load(children[kind]!.port, HTTP.warmupSeconds);
-    const samples = Object.fromEntries(running.map((kind) => [kind, [] as number[]])) as Record<ServerKind, number[]>;
-    for (let round = 0; round < HTTP.rounds; round++) {
-      for (let k = 0; k < running.length; k++) {
-        const kind = running[(round + k) % running.length]!;
-        samples[kind].push(await load(children[kind]!.port, HTTP.seconds));
-      }
-    }
-    const m = Object.fromEntries(running.map((kind) => [kind, median(samples[kind])])) as Record<ServerKind, number>;
-    const ratios = {
-      ours_over_floor: m.ours / m.floor,
-      ours_over_reference: m.ours / m.reference,
-      worker_over_ours: m.worker === undefined ? undefined : m.worker / m.ours,
-    };
-    const pass = {
-      vs_floor: ratios.ours_over_floor >= TARGETS.httpVsFloor,
-      vs_reference: ratios.ours_over_reference >= TARGETS.httpVsReference,
-      worker: ratios.worker_over_ours === undefined ? undefined : ratios.worker_over_ours >= TARGETS.workerVsInProcess,
-    };
-    return { requests_per_s: m, ratios, pass, notes, samples_rps: samples };
-  } finally {
-    for (const child of Object.values(children)) child.process.kill();
-  }
+  const target = { path: '/', body: BODY, headers: HEADERS };
+  const { requests_per_s: m, samples_rps, notes } = await raceHttp(SELF, kinds, () => target, HTTP);
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
+  const ratios = {
+    ours_over_floor: ratio(m.ours, m.floor),
+    ours_over_reference: ratio(m.ours, m.reference),
+    worker_over_ours: ratio(m.worker, m.ours),
+  };
+  const at = (value: number | undefined, target: number) => (value === undefined ? undefined : value >= target);
+  const pass = {
+    vs_floor: at(ratios.ours_over_floor, TARGETS.httpVsFloor),
+    vs_reference: at(ratios.ours_over_reference, TARGETS.httpVsReference),
+    worker: at(ratios.worker_over_ours, TARGETS.workerVsInProcess),
+  };
+  return { requests_per_s: m, ratios, pass, notes, samples_rps };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,6 +349,6 @@ async function main(): Promise<void> {
 }
 
 const mode = process.argv[2];
-if (mode === '--serve') await serve(process.argv[3] as ServerKind);
+if (mode === '--serve') await serveInChild(() => makeServer(process.argv[3] as ServerKind));
 else if (mode === '--memory') await memory();
 else await main();
