@@ -1,5 +1,5 @@
 import { createInProcessExecutor, createProcessExecutor, createWorkerExecutor } from './internal/executor.ts';
-import type { Executor, PoolOptions } from './internal/executor-types.ts';
+import type { Executor, LogEntry, PoolOptions } from './internal/executor-types.ts';
 import type { Logger } from './internal/pipeline-types.ts';
 
 export type {
@@ -10,6 +10,7 @@ export type {
   JobResult,
   JobSettings,
   JobWebtask,
+  LogEntry,
 } from './internal/executor-types.ts';
 
 /** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */
@@ -20,6 +21,13 @@ export interface ExecutorOptions extends PoolOptions {
   /** Default `in-process` (no isolation: user code runs in this process). See docs/security.md. */
   sandbox?: Sandbox | undefined;
   logger?: Logger | undefined;
+  /**
+   * Receives every console line (`log`, `info`, `debug`, `warn`, `error`) that user code makes
+   * while — or because of — running a job, and the pipeline's reports (a timeout, a synchronous
+   * throw), attributed to the job's webtask and request. Called synchronously, outside any job;
+   * it must not throw. Without it, lines print as they always have.
+   */
+  onLog?: ((entry: LogEntry) => void) | undefined;
 }
 
 /**
@@ -30,7 +38,7 @@ export interface ExecutorOptions extends PoolOptions {
  */
 export function createExecutor(options: ExecutorOptions = {}): Executor {
   const sandbox = options.sandbox ?? 'in-process';
-  if (sandbox === 'in-process') return createInProcessExecutor({ logger: options.logger });
+  if (sandbox === 'in-process') return createInProcessExecutor({ logger: options.logger, onLog: options.onLog });
   if (sandbox === 'worker') return createWorkerExecutor(options);
   if (sandbox === 'process') return createProcessExecutor(options);
   throw new TypeError(`createExecutor: sandbox must be 'in-process', 'worker' or 'process'`);

@@ -10,6 +10,7 @@ export {
   type JobResult,
   type JobSettings,
   type JobWebtask,
+  type LogEntry,
   type Sandbox,
 } from './create-executor.ts';
 export { createJobWebtask, type JobWebtaskOptions } from './create-job-webtask.ts';

@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 import type { WebtaskStorage } from '../create-storage.ts';
 import { compile } from '../compile.ts';
 import { createLru } from './cache.ts';
-import type { ExecutorJob, GuestMessage, HostMessage, JobRequest, JobResult, JobWebtask, StorageReply } from './executor-types.ts';
+import type { ExecutorJob, GuestMessage, HostMessage, JobRequest, JobResult, JobWebtask, LogEntry, LogLevel, LogSink, StorageReply } from './executor-types.ts';
 import { GUEST_WEBTASKS } from './pool.ts';
 import { createProxyHandle } from './executor-storage.ts';
 import { LightRequest } from './light-request.ts';
@@ -10,12 +11,31 @@ import { LightResponse } from './light-response.ts';
 import { runWebtask } from './pipeline.ts';
 import { answerCompileError } from './pipeline-compile.ts';
 import type { AnyWebtaskFunction, Logger } from './pipeline-types.ts';
+import { requestId } from './request-id.ts';
 
-/** What a guest needs from where it runs: storage handles on the job's document, and a logger. */
+/**
+ * What a guest needs from where it runs: storage handles on the job's document, a logger, and —
+ * when someone listens — where the console lines of its jobs go.
+ */
 export interface GuestEnvironment {
   storage(webtask: JobWebtask): WebtaskStorage;
   logger: Logger;
+  onLog?: LogSink | undefined;
 }
+
+/** The longest `LogEntry.message`, in UTF-16 code units: past it, the message is cut and ends with `…`. */
+const MAX_LOG_MESSAGE = 8192;
+
+/** The job whose code is running, and where its lines go. */
+interface JobScope {
+  webtask: string;
+  requestId: string;
+  onLog: LogSink;
+}
+
+// A job's scope follows its timers and promises, so a line logged after the answer still names
+// its webtask and request.
+const scopes = new AsyncLocalStorage<JobScope | undefined>();
 
 /** A webtask this process has been given, with what it compiled to and its `module.webtask`. */
 interface Known {
@@ -44,10 +64,18 @@ function remember(webtask: JobWebtask): Known {
  * uses: the very code path of every executor, in this process, a worker or a child.
  */
 export function runJob(job: Omit<ExecutorJob, 'storage'>, environment: GuestEnvironment): Promise<JobResult> {
-  return run(remember(job.webtask), job.request, environment);
+  return runScoped(remember(job.webtask), job.request, environment);
 }
 
-function run(known: Known, request: JobRequest, environment: GuestEnvironment): Promise<JobResult> {
+// Compile and invocation run in the job's scope only when someone listens: no scope, no cost.
+function runScoped(known: Known, request: JobRequest, environment: GuestEnvironment): Promise<JobResult> {
+  const id = request.id ?? requestId();
+  const { onLog } = environment;
+  if (!onLog) return run(known, request, id, environment);
+  return scopes.run({ webtask: known.webtask.id, requestId: id, onLog }, run, known, request, id, environment);
+}
+
+function run(known: Known, request: JobRequest, id: string, environment: GuestEnvironment): Promise<JobResult> {
   const { webtask } = known;
   const settings = { ...webtask.settings, document: undefined, storage: environment.storage(webtask), logger: environment.logger };
   return new Promise((resolve) => {
@@ -55,7 +83,7 @@ function run(known: Known, request: JobRequest, environment: GuestEnvironment): 
     const req = new LightRequest({ method: request.method, url: request.url, headers: request.headers, body });
     const res = new LightResponse(({ statusCode, headers, body }) => resolve({ statusCode, headers, body: typeof body === 'string' ? Buffer.from(body) : body }));
     compiled(known, environment).then(
-      (fn) => runWebtask(fn, req, res, settings),
+      (fn) => runWebtask(fn, req, res, settings, id),
       (error: unknown) => answerCompileError(res, error),
     );
   });
@@ -85,11 +113,15 @@ export interface GuestChannel {
 /**
  * Serve jobs from the host, one at a time. Storage is proxied to the host (the document is
  * shared by every worker); an asynchronous throw or an unhandled rejection of user code is
- * reported as a fault, and the host answers the request and replaces this guest.
+ * reported as a fault, and the host answers the request and replaces this guest. Every console
+ * line of this guest goes to the host as a message, attributed to the job it came from.
  */
 export function serveGuest(channel: GuestChannel): void {
   const waiting = new Map<number, (reply: StorageReply) => void>();
   let nextSid = 1;
+  const onLog: LogSink = ({ level, message, webtask, requestId, time }) => channel.send({ type: 'log', level, text: message, webtask, requestId, time });
+  const logger = scopedLogger(onLog);
+  patchConsole((level, args) => logger[level](...args));
   const environment: GuestEnvironment = {
     storage: (webtask) =>
       createProxyHandle((operation, cb) => {
@@ -97,7 +129,8 @@ export function serveGuest(channel: GuestChannel): void {
         waiting.set(sid, cb);
         channel.send({ type: 'storage', sid, webtask: webtask.id, operation });
       }),
-    logger: forwardingLogger(channel),
+    logger,
+    onLog,
   };
   // Jobs run one at a time, in the order they came: those behind the running one have not
   // started, so the host can give them to another guest if this one fails.
@@ -107,7 +140,7 @@ export function serveGuest(channel: GuestChannel): void {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
-    const result = job.known ? run(job.known, job.request, environment) : Promise.resolve(unknownWebtask());
+    const result = job.known ? runScoped(job.known, job.request, environment) : Promise.resolve(unknownWebtask());
     result.then(({ statusCode, headers, body }) => {
       channel.send({ type: 'result', id: job.id, statusCode, headers, body });
       next();
@@ -136,9 +169,68 @@ function unknownWebtask(): JobResult {
   return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
 }
 
-function forwardingLogger(channel: GuestChannel): Logger {
-  const forward = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => channel.send({ type: 'log', level, text: format(...args) });
-  return { info: forward('info'), warn: forward('warn'), error: forward('error') };
+/** Deliver a line to the job running now, if any: whether there was one. */
+export function logToJob(level: LogLevel, args: unknown[]): boolean {
+  const scope = scopes.getStore();
+  if (!scope) return false;
+  deliver(scope.onLog, logEntry(level, args, scope));
+  return true;
+}
+
+/** A logger whose lines go to the running job's sink, or to `fallback` outside any job. */
+export function scopedLogger(fallback: LogSink): Logger {
+  const emit =
+    (level: LogLevel) =>
+    (...args: unknown[]): void =>
+      void (logToJob(level, args) || deliver(fallback, logEntry(level, args, undefined)));
+  return { info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+// Outside any scope, it and what it starts: a sink that logs to the console itself must not feed
+// its own lines back. (A run with no store rather than exit(), which toggles the async hooks.)
+function deliver(sink: LogSink, entry: LogEntry): void {
+  scopes.run(undefined, sink, entry);
+}
+
+function logEntry(level: LogLevel, args: unknown[], scope: JobScope | undefined): LogEntry {
+  const text = format(...args);
+  return { time: new Date().toISOString(), level, webtask: scope?.webtask, requestId: scope?.requestId, message: text.length > MAX_LOG_MESSAGE ? cut(text) : text };
+}
+
+function cut(text: string): string {
+  let end = MAX_LOG_MESSAGE - 1;
+  const last = text.charCodeAt(end - 1);
+  // Never half a surrogate pair.
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+const CONSOLE_LEVELS = [
+  ['log', 'info'],
+  ['info', 'info'],
+  ['debug', 'info'],
+  ['warn', 'warn'],
+  ['error', 'error'],
+] as const;
+
+type ConsoleRoute = (level: LogLevel, args: unknown[], original: (...args: unknown[]) => void) => void;
+
+/**
+ * Replace console's `log`, `info`, `debug`, `warn` and `error` with `route`. The function returned
+ * puts back the originals of the methods still ours (someone may have patched over them since).
+ */
+export function patchConsole(route: ConsoleRoute): () => void {
+  const restores = CONSOLE_LEVELS.map(([method, level]) => {
+    const original = console[method];
+    const patched = (...args: unknown[]): void => route(level, args, original);
+    console[method] = patched;
+    return () => {
+      if (console[method] === patched) console[method] = original;
+    };
+  });
+  return () => {
+    for (const restore of restores) restore();
+  };
 }
 
 function describe(error: unknown): string {

@@ -36,11 +36,32 @@ export interface JobWebtask {
 
 /** A request whose body has already been read (up to the size limit) by the host. */
 export interface JobRequest {
+  /** The request id: `ctx.id`, `req.x_wt.req_id` and `LogEntry.requestId`; generated in the platform's shape when missing. */
+  id?: string | undefined;
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
   body: Uint8Array | undefined;
 }
+
+/** One console line of user code, or one report of the pipeline, attributed to the job it came from. */
+export interface LogEntry {
+  /** When it was logged, ISO 8601. */
+  time: string;
+  /** `console.log`, `info` and `debug` are `info`; `warn` is `warn`; `error` and the pipeline's reports are `error`. */
+  level: 'info' | 'warn' | 'error';
+  /** The `JobWebtask.id` of the job that logged it; `undefined` outside any job. */
+  webtask: string | undefined;
+  /** The request id of that job (`JobRequest.id`, or the one generated for it). */
+  requestId: string | undefined;
+  /** The arguments formatted with `util.format`, as console does; past 8192 characters, cut to 8191 and `…`. */
+  message: string;
+}
+
+export type LogLevel = LogEntry['level'];
+
+/** Where log entries go: `ExecutorOptions.onLog`. Called synchronously, outside any job's scope. */
+export type LogSink = (entry: LogEntry) => void;
 
 /**
  * What an executor runs: a webtask, a request, and the storage it reads and writes — one from
@@ -109,5 +130,5 @@ export type GuestMessage =
   | { type: 'ready' }
   | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: Uint8Array }
   | { type: 'storage'; sid: number; webtask: string; operation: StorageOperation }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
+  | { type: 'log'; level: LogLevel; text: string; webtask: string | undefined; requestId: string | undefined; time: string }
   | { type: 'fault'; message: string };

@@ -2,31 +2,58 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnChild } from './child-transport.ts';
-import { runJob } from './executor-guest.ts';
-import type { Executor, PoolOptions } from './executor-types.ts';
+import { logToJob, patchConsole, runJob, scopedLogger } from './executor-guest.ts';
+import type { Executor, LogSink, PoolOptions } from './executor-types.ts';
 import { createPool, poolSettings } from './pool.ts';
 import { createHandle, documentOf } from './storage-handle.ts';
 import { openDocument } from './storage-document.ts';
 import type { Logger } from './pipeline-types.ts';
 import { spawnWorker } from './worker-transport.ts';
 
-/** The pipeline in this process: no isolation, the same job interface and code path as the pools. */
-export function createInProcessExecutor(options: { logger?: Logger | undefined } = {}): Executor {
-  const logger = options.logger ?? console;
+/** The options every executor takes: where its reports and its jobs' console lines go. */
+export interface LogOptions {
+  logger?: Logger | undefined;
+  onLog?: LogSink | undefined;
+}
+
+/**
+ * The pipeline in this process: no isolation, the same job interface and code path as the pools.
+ * With `onLog`, the console is patched while the executor is open: lines of its jobs go to `onLog`.
+ */
+export function createInProcessExecutor(options: LogOptions = {}): Executor {
+  const { onLog } = options;
+  const logger = onLog ? scopedLogger(onLog) : (options.logger ?? console);
+  const release = onLog ? holdConsole() : undefined;
   return {
-    run: (job) => runJob(job, { storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})), logger }),
-    close: () => Promise.resolve(),
+    run: (job) => runJob(job, { storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})), logger, onLog }),
+    close: () => Promise.resolve(release?.()),
+  };
+}
+
+// One patch of the global console for all the in-process executors that listen: a line made in a
+// job's scope goes to that job's executor, any other line to the console as it was.
+let holders = 0;
+let restoreConsole: (() => void) | undefined;
+
+/** Take the console patch; the function returned gives it back once, restoring the console after the last holder. */
+function holdConsole(): () => void {
+  if (holders++ === 0) restoreConsole = patchConsole((level, args, original) => void (logToJob(level, args) || original(...args)));
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    if (--holders === 0) restoreConsole?.();
   };
 }
 
 /** A pool of worker threads, each with a heap limit; a runaway request costs one worker. */
-export function createWorkerExecutor(options: PoolOptions = {}): Executor {
+export function createWorkerExecutor(options: PoolOptions & LogOptions = {}): Executor {
   const settings = poolSettings(options);
   return createPool(() => spawnWorker(settings.memoryLimit), settings, 'worker');
 }
 
 /** A pool of child processes under Node's permission model, each with a heap limit and a private writable directory. */
-export function createProcessExecutor(options: PoolOptions = {}): Executor {
+export function createProcessExecutor(options: PoolOptions & LogOptions = {}): Executor {
   const settings = poolSettings(options);
   const writable = mkdtempSync(join(tmpdir(), 'ext-compilers-process-'));
   const pool = createPool(() => spawnChild(settings.memoryLimit, writable), settings, 'process');

@@ -17,9 +17,10 @@ interface Run {
 /**
  * Run a webtask function for one request: the single pipeline behind `simulate()` and
  * `createServer()`. Reads and parses the body per `pb` (true arity semantics), builds the
- * context, calls the function in its shape, and answers exactly once.
+ * context, calls the function in its shape, and answers exactly once. `reqId` (an executor job's
+ * `request.id`) is `ctx.id` and `req.x_wt.req_id`; one is generated when missing.
  */
-export function runWebtask(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, settings: PipelineSettings): void {
+export function runWebtask(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, settings: PipelineSettings, reqId: string = requestId()): void {
   if (shortcut(req, res, settings)) return;
   const run: Run = { done: false, timer: undefined };
   const started = performance.now();
@@ -29,7 +30,6 @@ export function runWebtask(fn: AnyWebtaskFunction, req: PipelineRequest, res: Pi
   req.query = query;
   const parseBody = flag(query.webtask_pb) ? 1 : settings.parseBody;
   const mergeBody = flag(query.webtask_mb) || settings.mergeBody;
-  const reqId = requestId();
   req.x_wt = { container: settings.container, req_id: reqId, url_format: 3, pb: parseBody, mb: mergeBody ? 1 : 0, token: settings.token };
   const context = (body?: string): WebtaskContext =>
     createContext({

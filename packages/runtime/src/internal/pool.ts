@@ -5,7 +5,7 @@ import { type Fault, faultResult } from './executor-faults.ts';
 import { answerStorage } from './executor-storage.ts';
 import { documentOf } from './storage-handle.ts';
 import { createLru, type Lru } from './cache.ts';
-import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, PoolOptions } from './executor-types.ts';
+import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './executor-types.ts';
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
 export interface Transport {
@@ -51,16 +51,17 @@ export interface PoolSettings {
   memoryLimit: number;
   prefetch: number;
   logger: Logger;
+  onLog: LogSink | undefined;
 }
 
-export function poolSettings(options: PoolOptions): PoolSettings {
+export function poolSettings(options: PoolOptions & { onLog?: LogSink | undefined }): PoolSettings {
   const size = options.size ?? Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(size) || size < 1) throw new TypeError('The pool size must be a positive integer');
   const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
   if (!Number.isInteger(prefetch) || prefetch < 0) throw new TypeError('The prefetch must be a non-negative integer');
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError('The timeout must be a non-negative number of ms');
-  return { size, timeout, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, prefetch, logger: options.logger ?? console };
+  return { size, timeout, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, prefetch, logger: options.logger ?? console, onLog: options.onLog };
 }
 
 /**
@@ -161,8 +162,10 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
           if (slots.has(slot)) slot.transport.send({ type: 'storage', sid: message.sid, reply });
         });
       }
-      case 'log':
-        return settings.logger[message.level](message.text);
+      case 'log': {
+        const entry = logEntryOf(message);
+        return settings.onLog ? settings.onLog(entry) : settings.logger[entry.level](entry.message);
+      }
       case 'fault':
         return fail(slot, { kind: 'async', message: message.message });
     }
@@ -193,5 +196,19 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
       });
       await Promise.all(stopping);
     },
+  };
+}
+
+const LEVELS = new Set<unknown>(['info', 'warn', 'error']);
+
+// User code can post messages too: a line is taken as strings and a known level, never a method name to call.
+function logEntryOf(message: GuestMessage & { type: 'log' }): LogEntry {
+  const { level, webtask, requestId } = message;
+  return {
+    time: String(message.time),
+    level: LEVELS.has(level) ? level : 'info',
+    webtask: typeof webtask === 'string' ? webtask : undefined,
+    requestId: typeof requestId === 'string' ? requestId : undefined,
+    message: String(message.text),
   };
 }
