@@ -65,7 +65,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY;
   const hub = createLogHub();
-  const webtasks = createWebtasks(store, { timeout, maxBodySize });
+  const webtasks = createWebtasks(store, { timeout, maxBodySize, modulesRoot: options.modules?.root });
   const owned = options.executor === undefined;
   const executor =
     options.executor ??
@@ -83,7 +83,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
     });
   const auth = createAuthenticator(tokens, adminToken);
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
-  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize };
+  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules };
   const routes: [prefix: string[], methods: Record<string, Handler>][] = [
     ...createWebtaskRoutes(context),
     ...createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) }),

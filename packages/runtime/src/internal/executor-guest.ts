@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
+import { createModuleStore, type ModuleStore } from '@ext-compilers/modules';
 import type { WebtaskStorage } from '../create-storage.ts';
 import { compile } from '../compile.ts';
 import { createLru } from './cache.ts';
@@ -89,12 +90,23 @@ function run(known: Known, request: JobRequest, id: string, environment: GuestEn
   });
 }
 
+// One store per root in this process: its memo of what is installed is shared by every webtask.
+const moduleStores = new Map<string, ModuleStore>();
+
+function moduleStore(root: string): ModuleStore {
+  let store = moduleStores.get(root);
+  if (!store) moduleStores.set(root, (store = createModuleStore({ root })));
+  return store;
+}
+
 function compiled(known: Known, environment: GuestEnvironment): Promise<AnyWebtaskFunction> {
   if (known.fn) return known.fn;
   const { webtask } = known;
   const { meta, params, secrets } = webtask.settings;
   known.api ??= { storage: environment.storage(webtask), meta, params, secrets };
-  const options = { ...webtask.options, meta, params, secrets, logger: environment.logger, webtaskApi: known.api };
+  const { modulesRoot, ...rest } = webtask.options;
+  const modules = modulesRoot === undefined ? undefined : moduleStore(modulesRoot);
+  const options = { ...rest, modules, meta, params, secrets, logger: environment.logger, webtaskApi: known.api };
   const fn = compile(webtask.code, options) as Promise<unknown> as Promise<AnyWebtaskFunction>;
   known.fn = fn;
   // A failed compile is not remembered: the next request tries again, as compile()'s cache does.

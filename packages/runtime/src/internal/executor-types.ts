@@ -10,6 +10,8 @@ export interface JobCompileOptions {
   cache?: false | { max?: number | undefined } | undefined;
   compilerFetch?: FetchLimits | undefined;
   compileTimeout?: number | undefined;
+  /** The root of a module store (`createModuleStore({ root })`) for `'use npm'`, opened where the job runs. */
+  modulesRoot?: string | undefined;
 }
 
 /** The pipeline settings of a webtask, as plain data (storage and logger are the executor's). */

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ModuleStore } from '@ext-compilers/modules';
 import type { Executor } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
 import type { WebtaskStore } from '../store/webtask-store.ts';
@@ -17,6 +18,8 @@ export interface RouteContext {
   /** The base URL of `webtask_url`s, for this request. */
   base(req: IncomingMessage): string;
   maxBodySize: number;
+  /** The module store: `'use npm'` code has its versions installed when it is created. */
+  modules: ModuleStore | undefined;
 }
 
 export function webtaskUrl(base: string, container: string, name: string): string {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { type ModuleStore, prepare } from '@ext-compilers/modules';
 import type { Handler } from '../create-webtask-server.ts';
 import { MAX_CODE_SIZE, type WebtaskRecord } from '../store/webtask-store.ts';
 import { HttpError, readJson, sendJson } from './http.ts';
@@ -21,6 +22,7 @@ export function createWebtaskRoutes(ctx: RouteContext): [string[], Record<string
     await auth.manager(req, url, container!);
     const body = await readJson(req, MAX_PUT_BODY);
     const input = webtaskInput(body);
+    if (input.code !== undefined && ctx.modules) await installModules(input.code, ctx.modules);
     const record = await store.put(container!, name!, input);
     webtasks.forget(container!, name!);
     const answer = summary(req, record);
@@ -83,6 +85,20 @@ export function createWebtaskRoutes(ctx: RouteContext): [string[], Record<string
     [['api', 'webtask', ':container', ':name'], { PUT: put, GET: get, DELETE: remove }],
     [['api', 'webtask', ':container'], { GET: list }],
   ];
+}
+
+/**
+ * `'use npm'` code gets its versioned requires installed before it is stored, so the first run
+ * compiles without waiting for npm (and works where the sandbox may not run npm: `process`).
+ */
+async function installModules(code: string, modules: ModuleStore): Promise<void> {
+  try {
+    await prepare(code, { store: modules, install: true });
+  } catch (error) {
+    const { code: errorCode, message } = error as { code?: unknown; message: string };
+    if (errorCode === 'ERR_COMPILE_SYNTAX') return; // the compile reports it, in the reference's words
+    throw new HttpError(400, `The webtask's modules cannot be installed: ${message}`);
+  }
 }
 
 function webtaskInput(body: Record<string, unknown>): { code?: string; url?: string; secrets?: Record<string, string>; meta?: Record<string, string> } {

@@ -8,6 +8,8 @@ import { HttpError } from './http.ts';
 export interface WebtaskSettings {
   readonly timeout: number;
   readonly maxBodySize: number;
+  /** The module store's root, for `'use npm'` where the webtask runs. */
+  readonly modulesRoot: string | undefined;
 }
 
 export interface Webtasks {
@@ -54,6 +56,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
           container: record.container,
           timeout: settings.timeout,
           maxBodySize: settings.maxBodySize,
+          modulesRoot: settings.modulesRoot,
         });
       });
       webtask.catch(() => {
@@ -64,7 +67,8 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
     adhoc(container, code, { params, secrets, pb, mb }) {
       const digest = createHash('sha256').update(JSON.stringify([container, code, params, secrets, pb ?? null, mb ?? null])).digest('hex');
       const id = JSON.stringify(['adhoc', container, digest]);
-      return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout: settings.timeout, maxBodySize: settings.maxBodySize });
+      const { timeout, maxBodySize, modulesRoot } = settings;
+      return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout, maxBodySize, modulesRoot });
     },
     storage(container, name) {
       const k = key(container, name);
