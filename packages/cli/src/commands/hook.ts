@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from '../internal/command.ts';
+import { CliError, EXIT, usageError } from '../internal/errors.ts';
+import { nameFromFile, pairs, readUserFile } from '../internal/inputs.ts';
+import { out, table } from '../internal/io.ts';
+import { client, listAll, mustRead, putWebtask, readWebtask, rewriteWebtask, type WebtaskDetails } from '../internal/webtasks.ts';
+
+// The hook types (auth0-extension-name) and the extensibility point each one compiles with.
+const POINTS: Record<string, string> = {
+  'credentials-exchange': 'client-credentials-exchange',
+  'password-exchange': 'password-exchange',
+  'pre-user-registration': 'pre-user-registration',
+  'post-user-registration': 'post-user-registration',
+  'post-change-password': 'post-change-password',
+  'send-phone-message': 'send-phone-message',
+};
+const TYPES = Object.keys(POINTS);
+const SECRET_KEY = 'auth0-extension-secret';
+const DISABLED = 'auth0-extension-disabled';
+
+function checkType(type: string): string {
+  if (!(type in POINTS)) throw usageError(`unknown hook type "${type}": use one of ${TYPES.join(', ')}.`);
+  return type;
+}
+
+const typeOf = (webtask: { meta?: Record<string, string> | undefined }): string | undefined =>
+  webtask.meta?.['auth0-extension'] === 'runtime' ? webtask.meta['auth0-extension-name'] : undefined;
+const enabled = (webtask: { meta?: Record<string, string> | undefined }): boolean => (webtask.meta?.[DISABLED] ?? '0') === '0';
+
+export const hookCreate: Command = {
+  name: 'hook create',
+  summary: 'Create a hook (an Auth0 extensibility point webtask), disabled, with a fresh Bearer secret.',
+  description: `TYPE is one of ${TYPES.join(', ')}. The webtask gets the hook metadata (auth0-extension=runtime, auth0-extension-name=TYPE, wt-compiler=ext-compilers/<point>) and a random 32-byte auth0-extension-secret, in its metadata (for the caller) and in its secrets (for the compiler's Bearer check). Re-creating a hook of the same type keeps its secret; a webtask that is not a hook, or a hook of another type, is never overwritten.`,
+  args: [
+    { name: 'TYPE', description: 'the extensibility point' },
+    { name: 'FILE', description: 'the hook code' },
+  ],
+  options: {
+    name: { type: 'string', short: 'n', value: 'NAME', description: 'the webtask name (default: the file name without its extension)' },
+    secret: { type: 'list', value: 'K=V', description: 'a secret of the hook (ctx.webtask.secrets.K)' },
+  },
+  client: true,
+  examples: ['ext-compilers hook create credentials-exchange exchange.js', 'ext-compilers hook enable exchange'],
+  async run(parsed) {
+    const type = checkType(parsed.arg('TYPE')!);
+    const file = parsed.arg('FILE')!;
+    const code = await readUserFile(file);
+    const name = parsed.string('name') ?? nameFromFile(file);
+    const api = await client(parsed);
+    const existing = await readWebtask(api, name);
+    if (existing && typeOf(existing) === undefined) throw new CliError(`webtask ${name} exists and is not a hook: choose another --name, or "ext-compilers rm ${name}" first.`, EXIT.badRequest);
+    if (existing && typeOf(existing) !== type) throw new CliError(`webtask ${name} is a ${typeOf(existing)} hook, not ${type}: choose another --name, or "ext-compilers rm ${name}" first.`, EXIT.badRequest);
+    // A hook's callers cache its metadata: keeping the secret of a re-created hook avoids a window of refused calls.
+    const bearer = existing?.meta?.[SECRET_KEY] ?? randomBytes(32).toString('hex');
+    const meta = { ...existing?.meta, 'auth0-extension': 'runtime', 'auth0-extension-name': type, 'wt-compiler': `ext-compilers/${POINTS[type]}`, [SECRET_KEY]: bearer, [DISABLED]: '1' };
+    const secrets = { ...existing?.secrets, ...pairs(parsed.list('secret'), 'secret'), [SECRET_KEY]: bearer };
+    const saved = await putWebtask(api, name, { code, secrets, meta });
+    out(`Created ${type} hook ${saved.name} (disabled): ${saved.webtask_url}`);
+    out(`Enable it with: ext-compilers hook enable ${saved.name}`);
+    return EXIT.ok;
+  },
+};
+
+async function mustReadHook(api: Awaited<ReturnType<typeof client>>, name: string): Promise<WebtaskDetails & { type: string }> {
+  const found = await mustRead(api, name);
+  const type = typeOf(found);
+  if (type === undefined) throw new CliError(`webtask ${name} is not a hook: "ext-compilers hook ls" lists the hooks.`, EXIT.badRequest);
+  return { ...found, type };
+}
+
+async function setDisabled(api: Awaited<ReturnType<typeof client>>, hook: WebtaskDetails, disabled: boolean): Promise<void> {
+  await rewriteWebtask(api, hook, { meta: { ...hook.meta, [DISABLED]: disabled ? '1' : '0' } });
+}
+
+export const hookEnable: Command = {
+  name: 'hook enable',
+  summary: 'Enable a hook, and disable every other hook of its type (one enabled hook per type).',
+  args: [{ name: 'NAME', description: 'the hook' }],
+  client: true,
+  examples: ['ext-compilers hook enable exchange'],
+  async run(parsed) {
+    const api = await client(parsed);
+    const hook = await mustReadHook(api, parsed.arg('NAME')!);
+    const sameType = await listAll(api, ['auth0-extension:runtime', `auth0-extension-name:${hook.type}`]);
+    // Others first: at no moment are two hooks of the type enabled.
+    for (const other of sameType.filter((webtask) => webtask.name !== hook.name && enabled(webtask))) {
+      await setDisabled(api, await mustRead(api, other.name), true);
+      out(`Disabled ${hook.type} hook ${other.name}.`);
+    }
+    await setDisabled(api, hook, false);
+    out(`Enabled ${hook.type} hook ${hook.name}.`);
+    return EXIT.ok;
+  },
+};
+
+export const hookDisable: Command = {
+  name: 'hook disable',
+  summary: 'Disable a hook.',
+  args: [{ name: 'NAME', description: 'the hook' }],
+  client: true,
+  examples: ['ext-compilers hook disable exchange'],
+  async run(parsed) {
+    const api = await client(parsed);
+    const hook = await mustReadHook(api, parsed.arg('NAME')!);
+    await setDisabled(api, hook, true);
+    out(`Disabled ${hook.type} hook ${hook.name}.`);
+    return EXIT.ok;
+  },
+};
+
+export const hookLs: Command = {
+  name: 'hook ls',
+  summary: 'List the hooks of the container: name, type, enabled or disabled.',
+  options: {
+    type: { type: 'string', value: 'TYPE', description: 'only hooks of this type' },
+    json: { type: 'boolean', description: 'print the list as JSON ({ name, type, enabled, webtask_url })' },
+  },
+  client: true,
+  examples: ['ext-compilers hook ls --type credentials-exchange'],
+  async run(parsed) {
+    const type = parsed.string('type');
+    if (type !== undefined) checkType(type);
+    const api = await client(parsed);
+    const hooks = (await listAll(api, ['auth0-extension:runtime', ...(type ? [`auth0-extension-name:${type}`] : [])]))
+      .map((webtask) => ({ name: webtask.name, type: typeOf(webtask) ?? '', enabled: enabled(webtask), webtask_url: webtask.webtask_url }))
+      .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    if (parsed.flag('json')) out(JSON.stringify(hooks, null, 2));
+    else if (hooks.length === 0) out(`No hooks in container ${api.connection.container}.`);
+    else for (const line of table([['NAME', 'TYPE', 'STATE'], ...hooks.map((hook) => [hook.name, hook.type, hook.enabled ? 'enabled' : 'disabled'])])) out(line);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Sandbox } from '@ext-compilers/runtime';
+import { type OpenedServer, openServer } from '@ext-compilers/server';
+import type { Command, Parsed } from '../internal/command.ts';
+import { CliError, EXIT, usageError } from '../internal/errors.ts';
+import { note, out } from '../internal/io.ts';
+import { listen, untilSignal } from '../internal/listen.ts';
+
+const SANDBOXES = ['worker', 'process', 'in-process'];
+const DEFAULT_PORT = 8721;
+const EXAMPLE_CONTAINER = 'demo';
+
+export function sandboxOf(parsed: Parsed, fallback: Sandbox): Sandbox {
+  const sandbox = parsed.string('sandbox') ?? fallback;
+  if (!SANDBOXES.includes(sandbox)) throw usageError(`--sandbox must be one of ${SANDBOXES.join(', ')}, not "${sandbox}".`);
+  return sandbox as Sandbox;
+}
+
+export const start: Command = {
+  name: 'start',
+  summary: 'Start the multi-tenant webtask server over a data directory.',
+  description:
+    'On the first start the data directory gets its keys and an admin token (printed once, and kept in <data>/admin-token, mode 0600). Stop with Ctrl-C. Port 0 picks a free port; the URL printed is the real one.',
+  options: {
+    port: { type: 'integer', short: 'p', value: 'PORT', description: 'the port to listen on', default: String(DEFAULT_PORT) },
+    host: { type: 'string', value: 'HOST', description: 'the address to listen on', default: '127.0.0.1' },
+    data: { type: 'string', short: 'd', value: 'DIR', description: 'the data directory (webtasks, keys, admin token, modules)', default: '.ext-compilers' },
+    sandbox: { type: 'string', value: 'KIND', description: 'where webtasks run: worker, process or in-process', default: 'worker' },
+    workers: { type: 'integer', value: 'N', description: 'the size of the worker or process pool', default: 'CPUs - 1' },
+    timeout: { type: 'integer', value: 'MS', description: 'the time limit of each run', default: '20000' },
+    'public-url': { type: 'string', value: 'URL', description: 'the base of webtask URLs (behind a proxy)' },
+    'no-modules': { type: 'boolean', description: "no module store ('use npm' and /api/env/node/modules off)" },
+  },
+  examples: ['ext-compilers start', 'ext-compilers start --port 0 --data /tmp/ext-data --sandbox process'],
+  async run(parsed) {
+    const sandbox = sandboxOf(parsed, 'worker');
+    const data = resolve(parsed.string('data') ?? '.ext-compilers');
+    const host = parsed.string('host') ?? '127.0.0.1';
+    let opened: OpenedServer;
+    try {
+      opened = await openServer({ data, sandbox, workers: parsed.integer('workers'), timeout: parsed.integer('timeout'), publicUrl: parsed.string('public-url'), modules: parsed.flag('no-modules') ? false : undefined });
+    } catch (error) {
+      throw new CliError(`cannot open the data directory ${data}: ${(error as Error).message}`, EXIT.failure, { cause: error });
+    }
+    try {
+      await listen(opened.server, parsed.integer('port') ?? DEFAULT_PORT, host);
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+    const url = urlOf(opened.server.address() as AddressInfo);
+    greet(opened, url);
+    await untilSignal();
+    note('Stopping…');
+    await opened.close();
+    return EXIT.ok;
+  },
+};
+
+function urlOf(address: AddressInfo): string {
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+function greet(opened: OpenedServer, url: string): void {
+  out(`ext-compilers server listening on ${url}`);
+  if (!opened.created) {
+    out(`Admin token: in ${opened.adminTokenFile}`);
+    out(`Set up the CLI: ext-compilers init --url ${url} --token "$(cat ${opened.adminTokenFile})" --container ${EXAMPLE_CONTAINER}`);
+    out('Press Ctrl-C to stop.');
+    return;
+  }
+  const token = opened.adminToken;
+  const hello = `'{"code":"module.exports = (cb) => cb(null, { hello: \\"world\\" });"}'`;
+  const lines = [
+    '',
+    'First start: made the data directory, its keys and an admin token.',
+    `Admin token (full rights; kept in ${opened.adminTokenFile}, mode 0600; printed only this once):`,
+    '',
+    `  ${token}`,
+    '',
+    'Set up the CLI, then create and run a webtask:',
+    '',
+    `  ext-compilers init --url ${url} --token ${token} --container ${EXAMPLE_CONTAINER}`,
+    `  curl -X PUT ${url}/api/webtask/${EXAMPLE_CONTAINER}/hello -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" -d ${hello}`,
+    `  curl -X POST ${url}/api/run/${EXAMPLE_CONTAINER}/hello`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  for (const line of lines) out(line);
+}
