@@ -18,7 +18,7 @@ function start(): boolean {
     const send = process.send.bind(process);
     // Orphaned by a host that died: nothing can reach this child any more.
     process.on('disconnect', () => process.exit(0));
-    serveGuest({ send: (message: GuestMessage) => void send(message), onMessage: (listener) => void process.on('message', (message) => listener(message as HostMessage)) });
+    serveGuest({ send: (message: GuestMessage) => void send(message), onMessage: (listener) => void process.on('message', (message) => listener(message as HostMessage | HostMessage[])) });
     return true;
   }
   return false;

@@ -119,7 +119,8 @@ function compiled(known: Known, environment: GuestEnvironment): Promise<AnyWebta
 /** The two ends a guest can talk through: a worker's `parentPort` or a child's IPC channel. */
 export interface GuestChannel {
   send(message: GuestMessage): void;
-  onMessage(listener: (message: HostMessage) => void): void;
+  /** One message, or several the host sent in one turn, in order. */
+  onMessage(listener: (message: HostMessage | HostMessage[]) => void): void;
 }
 
 /**
@@ -161,7 +162,7 @@ export function serveGuest(channel: GuestChannel): void {
   const fault = (error: unknown): void => channel.send({ type: 'fault', message: describe(error) });
   process.on('uncaughtException', fault);
   process.on('unhandledRejection', fault);
-  channel.onMessage((message) => {
+  const receive = (message: HostMessage): void => {
     if (message.type === 'storage') {
       const cb = waiting.get(message.sid);
       waiting.delete(message.sid);
@@ -171,6 +172,10 @@ export function serveGuest(channel: GuestChannel): void {
     const known = typeof message.webtask === 'string' ? webtasks.get(message.webtask) : remember(message.webtask);
     jobs.push({ id: message.id, known, request: message.request });
     if (!running) next();
+  };
+  channel.onMessage((message) => {
+    if (!Array.isArray(message)) return receive(message);
+    for (const one of message) receive(one);
   });
   channel.send({ type: 'ready' });
 }

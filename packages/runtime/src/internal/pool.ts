@@ -9,7 +9,8 @@ import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWe
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
 export interface Transport {
-  send(message: HostMessage): void;
+  /** One message, or several sent in one turn of the host's event loop, in order. */
+  send(message: HostMessage | HostMessage[]): void;
   onMessage(listener: (message: GuestMessage) => void): void;
   onExit(listener: (fault: Fault) => void): void;
   kill(): Promise<void>;
@@ -42,6 +43,8 @@ interface Slot {
   jobs: Pending[];
   /** The webtask objects this guest has been sent whole, by id. */
   known: Lru<JobWebtask>;
+  /** Jobs to send at the end of this turn of the event loop, in one message. */
+  outbox: HostMessage[];
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -78,7 +81,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   let closed = false;
 
   const start = (): void => {
-    const slot: Slot = { transport: spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), timer: undefined };
+    const slot: Slot = { transport: spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), outbox: [], timer: undefined };
     slots.add(slot);
     slot.transport.onMessage((message) => receive(slot, message));
     slot.transport.onExit((fault) => ended(slot, fault));
@@ -102,8 +105,25 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
     const { webtask, request } = pending.job;
     const known = slot.known.get(webtask.id) === webtask;
     if (!known) slot.known.set(webtask.id, webtask);
-    slot.transport.send({ type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request });
+    slot.outbox.push({ type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request });
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
     if (slot.jobs.length === 1) arm(slot);
+  };
+
+  // Jobs dispatched in one turn (a burst of requests) cross to each guest in one message: one
+  // serialisation and one wake-up of the guest instead of one per job.
+  let flushing = false;
+  const flush = (): void => {
+    flushing = false;
+    for (const slot of slots) {
+      if (slot.outbox.length === 0) continue;
+      const messages = slot.outbox;
+      slot.outbox = [];
+      slot.transport.send(messages.length === 1 ? messages[0]! : messages);
+    }
   };
 
   // The time limit of the job the guest is running, from when it started there.
@@ -117,6 +137,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   const fail = (slot: Slot, fault: Fault): void => {
     const [running, ...waiting] = slot.jobs;
     slot.jobs = [];
+    slot.outbox = [];
     clearTimeout(slot.timer);
     if (running) {
       settings.logger.error(`Webtask fault in a ${sandbox}: ${fault.kind}`);
