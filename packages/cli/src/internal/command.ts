@@ -76,12 +76,14 @@ export function parse(command: Command, argv: string[]): Parsed {
     throw usageError(`${describeParseError(error as Error & { code?: string })} for "${command.name}": run "ext-compilers ${command.name} --help".`);
   }
   const named = bindPositionals(command, positionals);
-  const integer = (name: string): number | undefined => {
-    const raw = values[name] as string | undefined;
-    if (raw === undefined) return undefined;
-    if (!/^\d{1,9}$/.test(raw)) throw usageError(`--${name} must be a whole number, not "${raw}": run "ext-compilers ${command.name} --help".`);
-    return Number(raw);
-  };
+  // Whole numbers are checked before the handler runs: bad usage never costs a request.
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = values[name];
+    if (spec.type === 'integer' && typeof raw === 'string' && !/^\d{1,9}$/.test(raw)) {
+      throw usageError(`--${name} must be a whole number, not "${raw}": run "ext-compilers ${command.name} --help".`);
+    }
+  }
+  const integer = (name: string): number | undefined => (values[name] === undefined ? undefined : Number(values[name]));
   return {
     string: (name) => values[name] as string | undefined,
     list: (name) => (values[name] as string[] | undefined) ?? [],

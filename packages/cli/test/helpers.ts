@@ -1,0 +1,122 @@
+// Runs the real bin (packages/cli/bin/ext-compilers.cjs → dist/index.cjs) as a child process, the
+// way users run it. It needs the build: `npm test` builds first; alone, run `npm run build`.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT: string = fileURLToPath(new URL('../../../', import.meta.url));
+export const BIN: string = join(ROOT, 'packages/cli/bin/ext-compilers.cjs');
+const DIST = join(ROOT, 'packages/cli/dist/index.cjs');
+
+/** Fails the test (not skips it) when the build is missing, saying what to do. */
+export function assertBuilt(): void {
+  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: these tests run the built bin; run "npm run build" first (npm test does).`);
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `ext-compilers-cli-${prefix}-`));
+}
+
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of every child: a private profiles directory, nothing inherited that could change the CLI's behaviour. */
+export function envWith(home: string): NodeJS.ProcessEnv {
+  const env = { ...process.env, EXT_COMPILERS_HOME: home, NO_COLOR: '1' };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** Run the bin to completion; killed (and the test failed) past `timeout` ms. */
+export function run(args: string[], options: { env: NodeJS.ProcessEnv; timeout?: number; cwd?: string }): Promise<Result> {
+  const timeout = options.timeout ?? 20_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ext-compilers ${args.join(' ')} did not finish within ${timeout} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeout);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A long-running bin (start, serve, logs): its output so far, a wait for a line, a stop. */
+export interface Running {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` in stdout+stderr; rejects past `timeout` ms. */
+  waitFor(pattern: RegExp, timeout?: number): Promise<RegExpMatchArray>;
+  /** SIGINT, then the exit code (SIGKILL past 5 s). */
+  stop(): Promise<number | null>;
+}
+
+export function launch(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((listener) => listener());
+  child.stdout!.on('data', (chunk) => ((stdout += chunk), changed()));
+  child.stderr!.on('data', (chunk) => ((stderr += chunk), changed()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (changed(), resolve(code))));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitFor(pattern, timeout = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = (stdout + stderr).match(pattern);
+          if (match) return done(() => resolve(match));
+          if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`ext-compilers ${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout: ${stdout}\nstderr: ${stderr}`)));
+        };
+        const timer = setTimeout(() => done(() => reject(new Error(`ext-compilers ${args.join(' ')} did not print ${pattern} within ${timeout} ms\nstdout: ${stdout}\nstderr: ${stderr}`))), timeout);
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          settle();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Reject past `ms`: every test is bounded in time. */
+export function within<T>(ms: number, promise: Promise<T>, what = 'the test'): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** An address where nothing listens: a port just freed. */
+export async function deadUrl(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,79 @@
+// `ext-compilers serve FILE`: one webtask from a file on 127.0.0.1, answering, then reloading when
+// the file changes, on the same port; wt-compiler metadata honoured.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertBuilt, envWith, launch, tempDir, within } from './helpers.ts';
+
+const test = suite('cli: serve');
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+test.before(() => {
+  assertBuilt();
+  dir = tempDir('serve');
+  env = envWith(join(dir, 'home'));
+});
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function get(url: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  return response.json();
+}
+
+/** Poll until the answer changes to `expected` (a reload is debounced and asynchronous). */
+async function eventually(url: string, expected: unknown): Promise<void> {
+  let last: unknown;
+  for (let i = 0; i < 50; i++) {
+    last = await get(url);
+    try {
+      assert.equal(last, expected);
+      return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(last, expected);
+}
+
+for (const sandbox of ['in-process', 'worker']) {
+  test(`${sandbox}: serve a file, change it, get the new answer on the same port`, () =>
+    within(30_000, (async () => {
+      const file = join(dir, `hello-${sandbox}.js`);
+      writeFileSync(file, 'module.exports = (ctx, cb) => cb(null, { v: 1, q: ctx.query.q, s: ctx.secrets.S, p: ctx.params.P });\n');
+      const serve = launch(['serve', file, '--port', '0', '--sandbox', sandbox, '--secret', 'S=x', '--param', 'P=y'], { env });
+      try {
+        const url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+) /))[1]!;
+        assert.equal(await get(`${url}/?q=a`), { v: 1, q: 'a', s: 'x', p: 'y' });
+        writeFileSync(file, 'module.exports = (ctx, cb) => cb(null, { v: 2, q: ctx.query.q });\n');
+        await serve.waitFor(/Reloaded /, 10_000);
+        await eventually(`${url}/?q=b`, { v: 2, q: 'b' });
+      } finally {
+        assert.is(await serve.stop(), 0);
+      }
+    })()),
+  );
+}
+
+test('wt-compiler meta: an extensibility point with its Bearer check', () =>
+  within(30_000, (async () => {
+    const file = join(dir, 'exchange.js');
+    writeFileSync(file, 'module.exports = (client, scope, audience, context, cb) => cb(null, { scope: scope.concat(["x"]) });\n');
+    const serve = launch(['serve', file, '--port', '0', '--meta', 'wt-compiler=ext-compilers/client-credentials-exchange', '--secret', 'auth0-extension-secret=s3cret'], { env });
+    try {
+      const url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+) /))[1]!;
+      const body = JSON.stringify({ client: { id: 'c', name: 'n' }, scope: ['a'], audience: 'x', context: {} });
+      const headers = { 'content-type': 'application/json', authorization: 'Bearer s3cret' };
+      const answer = (await get(url, { method: 'POST', headers, body })) as { status: string; data: unknown };
+      assert.is(answer.status, 'success');
+      assert.equal(answer.data, { scope: ['a', 'x'] });
+      const refused = (await get(url, { method: 'POST', headers: { ...headers, authorization: 'Bearer no' }, body })) as { status: string };
+      assert.is(refused.status, 'error');
+    } finally {
+      await serve.stop();
+    }
+  })()),
+);
+
+test.run();
