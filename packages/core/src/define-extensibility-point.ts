@@ -4,6 +4,7 @@ import { compileScript } from './compile-script.ts';
 import { errorScope } from './internal/error-scope.ts';
 import { type BodyCheck, compileValidator } from './internal/validate.ts';
 import type { WebtaskCompiler, WebtaskContext } from './types.ts';
+import { settleHook } from './settle-hook.ts';
 import { type Reply, withBody } from './with-body.ts';
 
 export type { BodyCheck, FieldKind } from './internal/validate.ts';
@@ -59,20 +60,28 @@ export function defineExtensibilityPoint(definition: ExtensibilityPointDefinitio
   };
 }
 
-// The hook's arguments and its callback, without growing the array on every request.
+// The hook's arguments and its callback, without growing the array on every request; what it
+// returns may complete it too (an async hook).
 function call(fn: (...args: unknown[]) => unknown, a: unknown[], reply: Reply): void {
+  let returned: unknown;
   switch (a.length) {
     case 1:
-      return void fn(a[0], reply);
+      returned = fn(a[0], reply);
+      break;
     case 2:
-      return void fn(a[0], a[1], reply);
+      returned = fn(a[0], a[1], reply);
+      break;
     case 3:
-      return void fn(a[0], a[1], a[2], reply);
+      returned = fn(a[0], a[1], a[2], reply);
+      break;
     case 4:
-      return void fn(a[0], a[1], a[2], a[3], reply);
+      returned = fn(a[0], a[1], a[2], a[3], reply);
+      break;
     case 5:
-      return void fn(a[0], a[1], a[2], a[3], a[4], reply);
+      returned = fn(a[0], a[1], a[2], a[3], a[4], reply);
+      break;
     default:
-      return void fn(...a, reply);
+      returned = fn(...a, reply);
   }
+  if (returned !== undefined) settleHook(returned, reply, fn.length > a.length);
 }

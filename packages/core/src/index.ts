@@ -30,4 +30,5 @@ export type {
   WebtaskRequest,
   WebtaskResponse,
 } from './types.ts';
+export { settleHook } from './settle-hook.ts';
 export { type Reply, withBody } from './with-body.ts';

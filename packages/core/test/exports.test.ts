@@ -24,6 +24,7 @@ test('the public surface of @ext-compilers/core', async () => {
     'readStream',
     'sendError',
     'sendSuccess',
+    'settleHook',
     'successPayload',
     'toError',
     'withBody',

@@ -184,4 +184,15 @@ test('a webtask that never answers gets a 504 after the timeout', async () => {
   assert.equal(errors, ['Webtask timed out after 30 ms']);
 });
 
+test('promises: an async webtask answers by its value or rejection; async (ctx) gets the context; an async 3-ary rejection is a 500', async () => {
+  const value = await simulate(async (ctx: Ctx) => ({ got: ctx.query.q }), { url: '/?q=1', logger });
+  assert.equal([value.statusCode, JSON.parse(value.payload)], [200, { got: '1' }]);
+  const rejected = await simulate(async (_ctx: Ctx) => Promise.reject(Object.assign(new Error('nope'), { statusCode: 409 })), { logger });
+  assert.equal([rejected.statusCode, JSON.parse(rejected.payload).message], [409, 'nope']);
+  const later = await simulate(async (_ctx: Ctx, cb: Cb) => void setTimeout(() => cb(null, { later: true }), 5), { logger });
+  assert.equal(JSON.parse(later.payload), { later: true });
+  const threeAry = await simulate(async (_ctx: Ctx, _req: Req, _res: Res) => Promise.reject(new Error('async throw')), { logger });
+  assert.is(threeAry.statusCode, 500);
+});
+
 test.run();

@@ -1,4 +1,5 @@
 import { parse as parseQuerystring } from 'node:querystring';
+import { settleHook } from '@ext-compilers/core';
 import { createContext, type WebtaskContext } from '../create-context.ts';
 import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
 import { readRequestBody } from './request-body.ts';
@@ -81,7 +82,9 @@ function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineRespo
   if (run.done) return;
   if (fn.length === 3) {
     try {
-      (fn as (c: unknown, q: unknown, s: unknown) => unknown)(ctx, req, res);
+      const returned = (fn as (c: unknown, q: unknown, s: unknown) => unknown)(ctx, req, res) as { then?: unknown } | undefined;
+      // An async 3-ary function answers through res; its rejection is a throw.
+      if (typeof returned?.then === 'function') (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => thrown(res, run, settings, error));
     } catch (error) {
       thrown(res, run, settings, error);
     }
@@ -99,8 +102,11 @@ function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineRespo
     answer(res, run, 200, body);
   };
   try {
-    if (fn.length === 2) (fn as (c: unknown, cb: Callback) => unknown)(ctx, cb);
-    else (fn as (cb: Callback) => unknown)(cb);
+    // A promise completes the webtask as its callback would; an `async (ctx)` function gets the
+    // context (a plain 1-ary function is the `(cb)` shape).
+    const withContext = fn.length === 2 || Object.prototype.toString.call(fn) === '[object AsyncFunction]';
+    const returned = withContext ? (fn as (c: unknown, cb: Callback) => unknown)(ctx, cb) : (fn as (cb: Callback) => unknown)(cb);
+    if (returned !== undefined) settleHook(returned, cb, fn.length > (withContext ? 1 : 0));
   } catch (error) {
     thrown(res, run, settings, error);
   }

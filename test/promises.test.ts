@@ -1,0 +1,114 @@
+// Promise-based hooks (issue #6, item 1): in every compiler, an async hook (or one returning a
+// promise) answers exactly as its callback twin does — value and rejection alike — under our
+// runtime's simulate() and under webtask-runtime@2.0.0's. Completing twice keeps the first.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as compilers from 'ext-compilers';
+import { nodejsCompiler, simulate } from '@ext-compilers/runtime';
+
+const require = createRequire(import.meta.url);
+const reference = require('webtask-runtime') as { simulate(fn: unknown, options: object, cb: (res: { statusCode: number; payload: string }) => void): void };
+
+type Point = keyof typeof compilers;
+const examples = fileURLToPath(new URL('../examples/', import.meta.url));
+const SECRET = 'promise-s3cret';
+const SECRETS = { 'auth0-extension-secret': SECRET };
+
+/** Per point: its parameters before the callback, and an expression of them the hook answers. */
+const POINTS: Record<Point, { params: string; result: string; error: string }> = {
+  generic: { params: 'ctx', result: '{ seen: ctx.body.lead.company }', error: "new Error('refused')" },
+  'client-credentials-exchange': { params: 'client, scope, audience, context', result: '{ scope: scope.concat(["x"]), aud: audience }', error: "new InvalidScopeError('no')" },
+  'password-exchange': { params: 'user, client, scope, audience, context', result: '{ accessToken: { scope }, who: user.email }', error: "new InvalidRequestError('no')" },
+  'pre-user-registration': { params: 'user, context', result: '{ user: { user_metadata: { seen: user.email } } }', error: "new PreUserRegistrationError('denied', 'Please use your work email.')" },
+  'post-user-registration': { params: 'user, context', result: '{ seen: user.email }', error: "new Error('log me')" },
+  'post-change-password': { params: 'user, context', result: '{ seen: user.email }', error: "new Error('log me')" },
+  'send-phone-message': { params: 'recipient, text, context', result: '{ to: recipient, text }', error: "new SendPhoneMessageError('no provider', 'Use SMS.')" },
+};
+
+const body = (point: Point): unknown => JSON.parse(readFileSync(`${examples}${point}/request.json`, 'utf8'));
+
+function compile(point: Point, script: string): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    compilers[point]({ script, nodejsCompiler, secrets: SECRETS }, (error, fn) => (error ? reject(error) : resolve(fn))),
+  );
+}
+
+const options = (point: Point) => ({ method: 'POST', headers: { authorization: `Bearer ${SECRET}` }, payload: body(point), secrets: SECRETS, logger: { info() {}, warn() {}, error() {} } });
+
+async function both(point: Point, script: string): Promise<{ ours: string; reference: string }> {
+  const fn = await compile(point, script);
+  const ours = (await simulate(fn as never, options(point))).payload;
+  const theirs = await new Promise<string>((resolve) => reference.simulate(fn, options(point), (res) => resolve(res.payload)));
+  return { ours, reference: theirs };
+}
+
+/** The payload without the stack (a stack names the line, which differs between the twins). */
+const comparable = (payload: string): unknown => {
+  const value = JSON.parse(payload) as { data?: { stack?: unknown } };
+  if (value.data && typeof value.data === 'object') delete value.data.stack;
+  return value;
+};
+
+for (const point of Object.keys(POINTS) as Point[]) {
+  const { params, result, error } = POINTS[point];
+  const callback = (answer: string) => `module.exports = function (${params}, cb) { ${answer} };`;
+
+  test(`${point}: an async hook's value answers as cb(null, value), under both runtimes`, async () => {
+    const twin = await both(point, callback(`cb(null, ${result});`));
+    const asyncHook = await both(point, `module.exports = async function (${params}) { return ${result}; };`);
+    // generic: a plain 1-ary function is the reference's `(cb)` shape, so a promise-returning one takes (ctx, cb).
+    const promiseParams = point === 'generic' ? 'ctx, cb' : params;
+    const promiseHook = await both(point, `module.exports = (${promiseParams}) => Promise.resolve(${result});`);
+    assert.ok(JSON.parse(twin.ours).status === 'success', twin.ours);
+    for (const answers of [asyncHook, promiseHook]) {
+      assert.equal(comparable(answers.ours), comparable(twin.ours));
+      assert.equal(comparable(answers.reference), comparable(twin.ours));
+    }
+  });
+
+  test(`${point}: a rejection answers as cb(error), error class and friendly message included`, async () => {
+    const twin = await both(point, callback(`cb(${error});`));
+    const rejected = await both(point, `module.exports = async function (${params}) { throw ${error}; };`);
+    assert.is(JSON.parse(twin.ours).status, 'error');
+    assert.equal(comparable(rejected.ours), comparable(twin.ours));
+    assert.equal(comparable(rejected.reference), comparable(twin.ours));
+  });
+
+  test(`${point}: an async hook that declares cb may answer through it later`, async () => {
+    const later = await both(point, `module.exports = async function (${params}, cb) { setTimeout(() => cb(null, ${result}), 5); };`);
+    const twin = await both(point, callback(`cb(null, ${result});`));
+    assert.equal([comparable(later.ours), comparable(later.reference)], [comparable(twin.ours), comparable(twin.ours)]);
+  });
+}
+
+test('completing twice (cb, then a promise value): the first answers, the second is logged', async () => {
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: string) => void warned.push(message);
+  try {
+    const fn = await compile('client-credentials-exchange', 'module.exports = async function (client, scope, audience, context, cb) { cb(null, { first: true }); return { second: true }; };');
+    const answer = JSON.parse((await simulate(fn as never, options('client-credentials-exchange'))).payload);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(answer.data, { first: true });
+    assert.equal(warned, ['The hook completed more than once; the first completion answered and this one is ignored: result {"second":true}']);
+  } finally {
+    console.warn = warn;
+  }
+});
+
+test('an async generic 3-ary function: its rejection is the error envelope', async () => {
+  const fn = await compile('generic', "module.exports = async function (ctx, req, res) { throw new Error('async 3-ary'); };");
+  const answer = JSON.parse((await simulate(fn as never, options('generic'))).payload);
+  assert.equal([answer.status, answer.data.message], ['error', 'async 3-ary']);
+});
+
+test('a hook that neither calls back nor settles: the runtime time limit answers it', async () => {
+  const fn = await compile('client-credentials-exchange', 'module.exports = function (client, scope, audience, context, cb) { return new Promise(() => {}); };');
+  const res = await simulate(fn as never, { ...options('client-credentials-exchange'), timeout: 50, meta: { 'wt-compiler': 'ext-compilers/client-credentials-exchange' } });
+  assert.equal([res.statusCode, JSON.parse(res.payload).message], [504, 'The webtask did not respond within 50 ms.']);
+});
+
+test.run();
