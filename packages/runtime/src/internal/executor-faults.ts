@@ -1,4 +1,5 @@
 import type { JobResult, JobWebtask } from './executor-types.ts';
+import { runtimeErrorAnswer } from './point-compiler.ts';
 
 /** Why the host gave up on a job: every one ends (or ended) the worker or child that ran it. */
 export type Fault =
@@ -9,17 +10,10 @@ export type Fault =
   | { kind: 'async'; message: string }
   | { kind: 'closed' };
 
-// A point's compiler answers errors in its envelope, with HTTP 200; the platform's callers read
-// `status`, so a fault of a hook is reported the same way (auth0-ext-compilers' shape).
-const POINT_COMPILER = /^(?:auth0-)?ext-compilers\/[^/]+$/;
-
 /** The answer to the faulty request: HTTP 5xx `{ code, error, message }`, or a point's error envelope. */
 export function faultResult(fault: Fault, webtask: JobWebtask, sandbox: string): JobResult {
-  const { code, error, message } = describeFault(fault, sandbox);
-  if (POINT_COMPILER.test(webtask.settings.meta['wt-compiler'] ?? '')) {
-    return json(200, { status: 'error', data: { message, error, code } });
-  }
-  return json(code, { code, error, message });
+  const { statusCode, body } = runtimeErrorAnswer(webtask.settings.meta, describeFault(fault, sandbox));
+  return json(statusCode, body);
 }
 
 function describeFault(fault: Fault, sandbox: string): { code: number; error: string; message: string } {

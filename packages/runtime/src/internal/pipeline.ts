@@ -2,6 +2,7 @@ import { parse as parseQuerystring } from 'node:querystring';
 import { settleHook } from '@ext-compilers/core';
 import { createContext, type WebtaskContext } from '../create-context.ts';
 import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
+import { runtimeErrorAnswer } from './point-compiler.ts';
 import { readRequestBody } from './request-body.ts';
 import { requestId } from './request-id.ts';
 import { errorStatus, scriptErrorBody, serializationErrorBody } from './response-errors.ts';
@@ -70,11 +71,12 @@ function arm(fn: AnyWebtaskFunction, res: PipelineResponse, run: Run, settings: 
     if (run.done || res.writableEnded) return;
     report(settings, `Webtask timed out after ${settings.timeout} ms`);
     if (res.headersSent) return void (res.destroy ? res.destroy() : res.end());
-    answer(res, run, 504, {
+    const { statusCode, body } = runtimeErrorAnswer(settings.meta, {
       code: 504,
       error: 'Script exceeded the execution time limit.',
       message: `The webtask did not respond within ${settings.timeout} ms.`,
     });
+    answer(res, run, statusCode, body as Record<string, unknown>);
   }, Math.max(0, settings.timeout - (performance.now() - started)));
 }
 
