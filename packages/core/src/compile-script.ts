@@ -21,6 +21,12 @@ export interface CompileScriptSettings {
    * move; only the classes the script mentions are bound.
    */
   errors?: readonly ErrorClassSpec[] | undefined;
+  /**
+   * The name of the export that is the hook (`exports.onExecuteCredentialsExchange = async …`);
+   * default: the module's export itself. A missing or non-function export is the failure
+   * `Supplied code must export a function named <name>.`
+   */
+  exportName?: string | undefined;
 }
 
 /**
@@ -37,23 +43,25 @@ export function compileScript(
   cb: (compiled: Compiled) => void,
 ): void {
   const prelude = settings.errors ? errorScope(settings.errors)(options.script) : undefined;
-  if (!prelude) return compileOnce(options, options.script, undefined, cb);
-  compileOnce(options, insertPrelude(options.script, prelude.fast), prelude.fast, (compiled) => {
+  const name = settings.exportName;
+  if (!prelude) return compileOnce(options, options.script, undefined, name, cb);
+  compileOnce(options, insertPrelude(options.script, prelude.fast), prelude.fast, name, (compiled) => {
     // Only the fast prelude's own failure (no registry in the script's realm) is retried.
     const message = (compiled.error as { message?: unknown } | undefined)?.message;
     if (typeof message !== 'string' || !message.includes(prelude.missing)) return cb(compiled);
-    compileOnce(options, insertPrelude(options.script, prelude.inline), prelude.inline, cb);
+    compileOnce(options, insertPrelude(options.script, prelude.inline), prelude.inline, name, cb);
   });
 }
 
-function compileOnce(options: CompilerOptions, script: string, prelude: string | undefined, cb: (compiled: Compiled) => void): void {
+function compileOnce(options: CompilerOptions, script: string, prelude: string | undefined, exportName: string | undefined, cb: (compiled: Compiled) => void): void {
   let called = false;
   const done = (error: unknown, exported?: unknown): void => {
     if (called) return;
     called = true;
-    if (error) cb({ failure: compileFailure(error, prelude), error });
-    else if (typeof exported !== 'function') cb({ failure: notAFunction(), error: undefined });
-    else cb({ fn: exported as (...args: unknown[]) => unknown });
+    if (error) return cb({ failure: compileFailure(error, prelude), error });
+    const hook = exportName === undefined ? exported : namedExport(exported, exportName);
+    if (typeof hook !== 'function') cb({ failure: notAFunction(exportName), error: undefined });
+    else cb({ fn: hook as (...args: unknown[]) => unknown });
   };
   try {
     options.nodejsCompiler(script, done);
@@ -73,10 +81,16 @@ function compileFailure(error: unknown, prelude: string | undefined): Error {
   return failure;
 }
 
-function notAFunction(): Error {
+// An own property only: a name such as `constructor` must not find Object's.
+function namedExport(exported: unknown, name: string): unknown {
+  if ((typeof exported !== 'object' && typeof exported !== 'function') || exported === null) return undefined;
+  return Object.hasOwn(exported, name) ? (exported as Record<string, unknown>)[name] : undefined;
+}
+
+function notAFunction(exportName: string | undefined): Error {
   const failure = new ExtCompilersError('ERR_COMPILE_NOT_A_FUNCTION', COMPILE_FAILED) as ExtCompilersError & Record<string, unknown>;
   failure.stack = `Error: ${COMPILE_FAILED}`;
-  failure.error_description = 'Supplied code must return or export a function.';
+  failure.error_description = exportName === undefined ? 'Supplied code must return or export a function.' : `Supplied code must export a function named ${exportName}.`;
   return failure;
 }
 

@@ -27,6 +27,17 @@ export interface ExtensibilityPointDefinition {
   readonly errors?: readonly ErrorClassSpec[];
   /** Maps the hook's success value to the envelope's `data` (default: as is). */
   readonly result?: (data: unknown) => unknown;
+  /**
+   * The export that is the hook, by name (`onExecuteCredentialsExchange`); default: the module's
+   * export itself.
+   */
+  readonly exportName?: string;
+  /**
+   * Turns the hook's completion into the answer, knowing the arguments it was called with: how a
+   * point whose hook records commands on an argument (an Actions `api`) reduces them to a result
+   * or an error. Runs before `result`. Default: the completion as is.
+   */
+  readonly complete?: (outcome: { error?: unknown; value?: unknown }, args: readonly unknown[]) => { error?: unknown; value?: unknown };
 }
 
 /**
@@ -40,23 +51,36 @@ export function defineExtensibilityPoint(definition: ExtensibilityPointDefinitio
   const errors = definition.errors ?? [];
   errorScope(errors); // registers the classes and checks their names now, not at the first compile
   const validate = compileValidator(definition.validate, definition.messageLabel ?? 'Body.');
-  const { args, result } = definition;
+  const { args, result, complete, exportName } = definition;
 
   return function extensibilityPointCompiler(options, cb) {
     if (typeof options?.script !== 'string' || typeof options.nodejsCompiler !== 'function') {
       return cb(new TypeError('A compiler needs options.script (a string) and options.nodejsCompiler (a function)'));
     }
     const bodyOptions = { maxBodySize: options.maxBodySize };
-    compileScript(options, { errors }, ({ fn, failure }) => {
+    compileScript(options, { errors, exportName }, ({ fn, failure }) => {
       const run = fn
         ? (ctx: WebtaskContext, reply: Reply): void => {
             const invalid = authorize(ctx) ?? validate(ctx.body);
             if (invalid) return reply(invalid);
-            call(fn, args(ctx.body as Record<string, unknown>, ctx), reply);
+            const a = args(ctx.body as Record<string, unknown>, ctx);
+            call(fn, a, complete ? completing(complete, a, reply) : reply);
           }
         : (ctx: WebtaskContext, reply: Reply): void => reply(authorize(ctx) ?? failure);
       cb(null, withBody(run, bodyOptions, result));
     });
+  };
+}
+
+function completing(complete: NonNullable<ExtensibilityPointDefinition['complete']>, a: readonly unknown[], reply: Reply): Reply {
+  return (error, value) => {
+    let outcome: { error?: unknown; value?: unknown };
+    try {
+      outcome = complete(error ? { error } : { value }, a);
+    } catch (thrown) {
+      outcome = { error: thrown ?? new Error(String(thrown)) };
+    }
+    reply(outcome.error, outcome.value);
   };
 }
 

@@ -135,6 +135,27 @@ test('a script that exports no function answers ERR_COMPILE_NOT_A_FUNCTION', asy
   });
 });
 
+test('exportName picks a named export; complete reduces what the hook recorded on its arguments', async () => {
+  const recorder = defineExtensibilityPoint({
+    name: 'recorded',
+    validate: [{ path: 'lead', is: 'object' }],
+    exportName: 'onLead',
+    args: (body) => [body.lead, { tags: [] as string[], denied: undefined as string | undefined }],
+    complete: (outcome, [, api]) => {
+      const { tags, denied } = api as { tags: string[]; denied?: string };
+      if (outcome.error) return outcome;
+      return denied ? { error: new Error(denied) } : { value: { tags } };
+    },
+  });
+  const script = `exports.onLead = async (lead, api) => { if (lead.bad) api.denied = 'bad lead'; api.tags.push(lead.name); };`;
+  const fn = await compile(script, recorder);
+  assert.equal((await call(fn, { body: { lead: { name: 'ada' } } })).payload.data, { tags: ['ada'] });
+  const denied = (await call(fn, { body: { lead: { name: 'bob', bad: true } } })).payload;
+  assert.equal([denied.status, denied.data.message], ['error', 'bad lead']);
+  const missing = (await call(await compile('exports.other = () => {};', recorder), { body: { lead: {} } })).payload;
+  assert.equal([missing.status, missing.data.error_description], ['error', 'Supplied code must export a function named onLead.']);
+});
+
 test('validation gives the same answers where code generation from strings is disabled', () => {
   // The validator is normally generated code; this process cannot generate code, so it interprets.
   const program = `
