@@ -3,14 +3,20 @@ import type { ErrorClassSpec } from './error-class.ts';
 import { compileScript } from './compile-script.ts';
 import { errorScope } from './internal/error-scope.ts';
 import { type BodyCheck, compileValidator } from './internal/validate.ts';
+import { type ResultCheck, withResultChecks } from './internal/check-result.ts';
 import type { WebtaskCompiler, WebtaskContext } from './types.ts';
 import { settleHook } from './settle-hook.ts';
 import { type Reply, withBody } from './with-body.ts';
 
 export type { BodyCheck, FieldKind } from './internal/validate.ts';
+export type { ResultCheck, ResultKind } from './internal/check-result.ts';
 
-/** A declarative description of an extensibility point. */
-export interface ExtensibilityPointDefinition {
+/**
+ * A declarative description of an extensibility point. `Args` (the hook's arguments before its
+ * callback) and `Result` (its success value) are for hook authors' types (`HookOf`); they default
+ * to `unknown`.
+ */
+export interface ExtensibilityPointDefinition<Args extends unknown[] = unknown[], Result = unknown> {
   /** The point's name, e.g. `client-credentials-exchange`. */
   readonly name: string;
   /** Checks on the request body, run in order after authorization; the first failure answers. */
@@ -22,11 +28,19 @@ export interface ExtensibilityPointDefinition {
    * context. This is where a point decides whether the hook's `context` is the body's own object
    * or a copy.
    */
-  readonly args: (body: Record<string, unknown>, ctx: WebtaskContext) => unknown[];
+  readonly args: (body: Record<string, unknown>, ctx: WebtaskContext) => Args;
+  /** The names of the hook's arguments before its callback, for documentation: `['lead', 'context']`. */
+  readonly parameters?: readonly string[];
   /** Error classes in the user's scope without imports (each extends `ExtensibilityUserError`). */
   readonly errors?: readonly ErrorClassSpec[];
+  /**
+   * What the hook's success value may contain: it must be an object, and each check runs in order
+   * (after `complete`, before `result`); the first failure answers the error envelope with
+   * `Result.<path> received from extensibility point is not …`.
+   */
+  readonly returns?: readonly ResultCheck[];
   /** Maps the hook's success value to the envelope's `data` (default: as is). */
-  readonly result?: (data: unknown) => unknown;
+  readonly result?: (data: Result) => unknown;
   /**
    * The export that is the hook, by name (`onExecuteCredentialsExchange`); default: the module's
    * export itself.
@@ -47,11 +61,15 @@ export interface ExtensibilityPointDefinition {
  * does not compile still compiles to a function, which answers every authorized request with the
  * compile error.
  */
-export function defineExtensibilityPoint(definition: ExtensibilityPointDefinition): WebtaskCompiler {
+export function defineExtensibilityPoint<Args extends unknown[] = unknown[], Result = unknown>(
+  definition: ExtensibilityPointDefinition<Args, Result>,
+): WebtaskCompiler {
   const errors = definition.errors ?? [];
   errorScope(errors); // registers the classes and checks their names now, not at the first compile
   const validate = compileValidator(definition.validate, definition.messageLabel ?? 'Body.');
-  const { args, result, complete, exportName } = definition;
+  const { args, exportName } = definition;
+  const result = definition.result as ((data: unknown) => unknown) | undefined;
+  const complete = withResultChecks(definition.complete, definition.returns);
 
   return function extensibilityPointCompiler(options, cb) {
     if (typeof options?.script !== 'string' || typeof options.nodejsCompiler !== 'function') {

@@ -5,7 +5,10 @@ export {
   defineExtensibilityPoint,
   type ExtensibilityPointDefinition,
   type FieldKind,
+  type ResultCheck,
+  type ResultKind,
 } from './define-extensibility-point.ts';
+export { type ExtensibilityPointMarkdownOptions, extensibilityPointMarkdown } from './extensibility-point-markdown.ts';
 export { errorPayload, isError, sendError, sendSuccess, successPayload, toError } from './envelope.ts';
 export { type ErrorClassSpec, errorClassesSource } from './error-class.ts';
 export { ExtCompilersError, type ExtCompilersErrorCode } from './ext-compilers-error.ts';
@@ -30,5 +33,6 @@ export type {
   WebtaskRequest,
   WebtaskResponse,
 } from './types.ts';
+export type { HookOf, PointHook } from './point-hook.ts';
 export { settleHook } from './settle-hook.ts';
 export { type Reply, withBody } from './with-body.ts';

@@ -19,6 +19,7 @@ test('the public surface of @ext-compilers/core', async () => {
     'defineExtensibilityPoint',
     'errorClassesSource',
     'errorPayload',
+    'extensibilityPointMarkdown',
     'isError',
     'readBody',
     'readStream',
