@@ -19,11 +19,11 @@ export function createJobWebtask(id: string, code: string, options: JobWebtaskOp
   if (typeof id !== 'string' || id === '') throw new TypeError('createJobWebtask: the id must be a non-empty string');
   if (typeof code !== 'string') throw new TypeError('createJobWebtask: the code must be a string');
   const { dirname, filename, extraModulePaths, cache, compilerFetch, compileTimeout, modulesRoot } = options;
-  const { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon } = resolveSettings({ ...options, storage: undefined, initialStorageData: undefined, storageFile: undefined });
+  const { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon, serverTiming } = resolveSettings({ ...options, storage: undefined, initialStorageData: undefined, storageFile: undefined });
   return {
     id,
     code,
     options: { dirname, filename, extraModulePaths, cache, compilerFetch, compileTimeout, modulesRoot },
-    settings: { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon },
+    settings: { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon, serverTiming },
   };
 }

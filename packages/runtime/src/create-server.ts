@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createExecutor, type Sandbox } from './create-executor.ts';
 import { createJobWebtask } from './create-job-webtask.ts';
 import { createHandle } from './internal/storage-handle.ts';
+import { requestTiming } from './internal/timing.ts';
 import { readJobRequest, tooLarge, writeResult } from './internal/executor-request.ts';
 import { runWebtask } from './internal/pipeline.ts';
 import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
@@ -33,8 +34,18 @@ export function createServer(codeOrFunction: string | AnyWebtaskFunction, option
   if (typeof codeOrFunction !== 'function' && typeof codeOrFunction !== 'string') {
     throw new TypeError('createServer: the webtask must be a function, or code that exports or returns one');
   }
+  // Server-Timing is on for a server unless turned off.
+  options = { ...options, serverTiming: options.serverTiming ?? true };
   if (sandbox !== 'in-process') return isolatedServer(codeOrFunction, options, sandbox);
   const settings = resolveSettings(options);
+  // The compile happened once, when the server was made: the first request reports it, later ones 0.
+  let first = true;
+  const timing = (compiled: AnyWebtaskFunction) => {
+    if (!settings.serverTiming) return undefined;
+    const measured = requestTiming(compiled, first);
+    first = false;
+    return measured;
+  };
   let fn = typeof codeOrFunction === 'function' ? codeOrFunction : undefined;
   let failure: unknown;
   const ready =
@@ -47,9 +58,9 @@ export function createServer(codeOrFunction: string | AnyWebtaskFunction, option
   return createHttpServer((req, res) => {
     const request = req as unknown as PipelineRequest;
     const response = res as unknown as PipelineResponse;
-    if (fn) return runWebtask(fn, request, response, settings);
+    if (fn) return runWebtask(fn, request, response, settings, undefined, timing(fn));
     if (failure !== undefined) return answerCompileError(response, failure);
-    ready.then(() => (fn ? runWebtask(fn, request, response, settings) : answerCompileError(response, failure)));
+    ready.then(() => (fn ? runWebtask(fn, request, response, settings, undefined, timing(fn)) : answerCompileError(response, failure)));
   });
 }
 

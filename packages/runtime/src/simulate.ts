@@ -4,6 +4,7 @@ import { answerCompileError, compileForPipeline, type PassedCompileOptions, pass
 import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
 import { LightRequest } from './internal/light-request.ts';
 import { LightResponse, textOf } from './internal/light-response.ts';
+import { requestTiming } from './internal/timing.ts';
 import { stringify as stringifyQuery } from 'node:querystring';
 
 /** Options of `simulate()`: the request, then the runtime's and compile()'s options. */
@@ -55,10 +56,11 @@ function run(codeOrFunction: string | AnyWebtaskFunction, options: SimulateOptio
   return new Promise((resolve) => {
     const req = lightRequest(options);
     const res = new LightResponse(({ statusCode, headers, body }) => resolve({ statusCode, headers, payload: textOf(body) }));
-    if (typeof codeOrFunction === 'function') return runWebtask(codeOrFunction, req, res, settings);
+    const timing = (fn: AnyWebtaskFunction, waited: boolean) => (settings.serverTiming ? requestTiming(fn, waited) : undefined);
+    if (typeof codeOrFunction === 'function') return runWebtask(codeOrFunction, req, res, settings, undefined, timing(codeOrFunction, false));
     const withStorage = options.storage !== undefined || options.initialStorageData !== undefined || options.storageFile !== undefined;
     compileForPipeline(codeOrFunction, passedCompileOptions(options), settings, withStorage).then(
-      (fn) => runWebtask(fn, req, res, settings),
+      (fn) => runWebtask(fn, req, res, settings, undefined, timing(fn, true)),
       (error: unknown) => answerCompileError(res, error),
     );
   });

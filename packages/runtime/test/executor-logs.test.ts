@@ -42,11 +42,15 @@ async function settled(entries: LogEntry[], webtask: string, count: number): Pro
   }
 }
 
+const request = { method: 'GET', url: '/', headers: {}, body: undefined };
+
 for (const sandbox of ['in-process', 'worker', 'process'] as Sandbox[]) {
   const test = suite(`createExecutor ${sandbox} onLog`);
   const entries: LogEntry[] = [];
+  // Each finished request adds one timing entry; the console lines are checked apart from them.
+  const timings: LogEntry[] = [];
   let executor: Executor;
-  test.before(() => void (executor = createExecutor({ sandbox, size: 1, timeout: 5000, logger, onLog: (entry) => entries.push(entry) })));
+  test.before(() => void (executor = createExecutor({ sandbox, size: 1, timeout: 5000, logger, onLog: (entry) => void (entry.timing ? timings.push(entry) : entries.push(entry)) })));
   test.after(() => executor.close());
 
   test('synchronous lines of two webtasks, with their levels and request ids', async () => {
@@ -72,6 +76,21 @@ for (const sandbox of ['in-process', 'worker', 'process'] as Sandbox[]) {
     const result = await executor.run({ webtask, request: get('req-late') });
     assert.is(json(result.body).id, 'req-late');
     assert.equal(plain(await settled(entries, webtask.id, 1)), [{ level: 'info', webtask: webtask.id, requestId: 'req-late', message: 'late req-late' }]);
+  });
+
+  test('each finished request adds one timing entry: compile on the first request of a webtask, 0 after', async () => {
+    const webtask = createJobWebtask(`timed-${sandbox}`, 'module.exports = (cb) => cb(null, 1);', { serverTiming: true });
+    const first = await executor.run({ webtask, request: { ...request, id: 'req-t1' } });
+    const second = await executor.run({ webtask, request: { ...request, id: 'req-t2' } });
+    const mine = () => timings.filter((entry) => entry.webtask === webtask.id);
+    for (let i = 0; i < 100 && mine().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const [one, two] = mine();
+    assert.equal([one?.requestId, two?.requestId, one?.level], ['req-t1', 'req-t2', 'info']);
+    assert.ok(one!.timing!.compile > 0 && two!.timing!.compile === 0, JSON.stringify([one?.timing, two?.timing]));
+    assert.ok(two!.timing!.user >= 0 && two!.timing!.modules === 0);
+    assert.match(one!.message, /^Request req-t1 done: compile \d+\.\d\d ms, module load 0\.00 ms, user code \d+\.\d\d ms$/);
+    assert.match(String(first.headers['server-timing']), /^compile;dur=\d+\.\d{3};desc="compile", modules;dur=0\.000;desc="module load", user;dur=\d+\.\d{3};desc="user code"$/);
+    assert.equal([first.timing?.compile === one!.timing!.compile, second.requestId], [true, 'req-t2']);
   });
 
   test("the pipeline's timeout and synchronous-throw reports are error entries", async () => {
@@ -110,7 +129,7 @@ inProcess.after.each(() => {
 inProcess('a line outside any job goes to the console, and close() restores it', async () => {
   const recorder = console.log;
   const entries: LogEntry[] = [];
-  const executor = createExecutor({ onLog: (entry) => entries.push(entry) });
+  const executor = createExecutor({ onLog: (entry) => void (entry.timing || entries.push(entry)) });
   assert.is.not(console.log, recorder);
   console.log('outside', 1);
   await executor.run({ webtask: createJobWebtask('inside', CHATTY, { meta: { name: 'in' } }), request: get() });
@@ -124,8 +143,8 @@ inProcess('two executors get their own lines; the console is restored after the 
   const recorder = console.log;
   const first: LogEntry[] = [];
   const second: LogEntry[] = [];
-  const one = createExecutor({ onLog: (entry) => first.push(entry) });
-  const two = createExecutor({ onLog: (entry) => second.push(entry) });
+  const one = createExecutor({ onLog: (entry) => void (entry.timing || first.push(entry)) });
+  const two = createExecutor({ onLog: (entry) => void (entry.timing || second.push(entry)) });
   await Promise.all([one.run({ webtask: createJobWebtask('one', LATE), request: get('1') }), two.run({ webtask: createJobWebtask('two', LATE), request: get('2') })]);
   await settled(first, 'one', 1);
   await settled(second, 'two', 1);
@@ -142,6 +161,7 @@ inProcess('an onLog that logs to the console does not feed itself', async () => 
   const entries: LogEntry[] = [];
   const executor = createExecutor({
     onLog: (entry) => {
+      if (entry.timing) return;
       entries.push(entry);
       console.log('seen:', entry.message);
     },
@@ -171,7 +191,7 @@ import { createExecutor, createJobWebtask } from ${JSON.stringify(new URL('../sr
 const request = { method: 'GET', url: '/', headers: {}, body: undefined };
 for (const sandbox of ['worker', 'process']) {
   const code = "module.exports = (cb) => { console.log('line from ' + process.env.SANDBOX_NAME); console.error('error line'); cb(); };";
-  const captured = createExecutor({ sandbox, size: 1, onLog: (entry) => process.stdout.write(JSON.stringify({ sandbox, level: entry.level, message: entry.message }) + '\\n') });
+  const captured = createExecutor({ sandbox, size: 1, onLog: (entry) => void (entry.timing || process.stdout.write(JSON.stringify({ sandbox, level: entry.level, message: entry.message }) + '\\n')) });
   await captured.run({ webtask: createJobWebtask('captured', code), request });
   await captured.close();
   const printing = createExecutor({ sandbox, size: 1 });

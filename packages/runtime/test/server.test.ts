@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from '@ext-compilers/runtime';
 
 type Cb = (error?: unknown, data?: unknown) => void;
-type Reply = { status: number; type: string | undefined; body: string };
+type Reply = { status: number; type: string | undefined; timing?: string | string[] | undefined; body: string };
 
 const logger = { info() {}, warn() {}, error() {} };
 
@@ -24,12 +24,43 @@ function send(port: number, path = '/', body?: string, headers: Record<string, s
     const req = httpRequest({ host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => {
+        const reply: Reply = { status: res.statusCode!, type: res.headers['content-type'], body: Buffer.concat(chunks).toString() };
+        // Kept out of deep comparisons: it is checked on its own.
+        Object.defineProperty(reply, 'timing', { value: res.headers['server-timing'], enumerable: false });
+        resolve(reply);
+      });
     });
     req.on('error', reject);
     req.end(body);
   });
 }
+
+const TIMING = /^compile;dur=(\d+\.\d{3});desc="compile", modules;dur=(\d+\.\d{3});desc="module load", user;dur=(\d+\.\d{3});desc="user code"$/;
+
+test('Server-Timing: the compile on the first request, user code on every one; off with serverTiming: false', async () => {
+  const code = "module.exports = function (client, scope, audience, context, cb) { cb(null, { scope }); };";
+  const options = { meta: { 'wt-compiler': 'ext-compilers/client-credentials-exchange' }, logger };
+  const body = JSON.stringify({ client: {}, scope: ['a'], audience: 'x' });
+  const json = { 'content-type': 'application/json' };
+  await withServer(createServer(code, options), async (port) => {
+    const first = await send(port, '/', body, json);
+    const second = await send(port, '/', body, json);
+    const [, compile1] = TIMING.exec(String(first.timing)) ?? [];
+    const [, compile2, modules2, user2] = TIMING.exec(String(second.timing)) ?? [];
+    assert.ok(compile1 !== undefined && Number(compile1) > 0, String(first.timing));
+    assert.equal([compile2, modules2], ['0.000', '0.000']);
+    assert.ok(Number(user2) >= 0);
+  });
+  await withServer(createServer(code, { ...options, serverTiming: false }), async (port) => {
+    assert.is((await send(port, '/', body, json)).timing, undefined);
+  });
+  for (const sandbox of ['worker'] as const) {
+    await withServer(createServer(code, { ...options, sandbox, workers: 1 }), async (port) => {
+      assert.match(String((await send(port, '/', body, json)).timing), TIMING);
+    });
+  }
+});
 
 test('serves a function over HTTP: body parsed, query, JSON answer', async () => {
   const server = createServer((ctx: { body: unknown; query: unknown }, cb: Cb) => cb(null, { body: ctx.body, query: ctx.query }), { logger });

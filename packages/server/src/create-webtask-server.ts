@@ -78,7 +78,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
       onLog: (entry) => {
         const where = entry.webtask === undefined ? undefined : webtasks.identify(entry.webtask);
         if (!where) return;
-        hub.publish({ time: entry.time, level: entry.level, container: where.container, name: where.name, req_id: entry.requestId, msg: entry.message });
+        hub.publish({ time: entry.time, level: entry.level, container: where.container, name: where.name, req_id: entry.requestId, msg: entry.message, ...(entry.timing ? { timing: entry.timing } : {}) });
       },
     });
   const auth = createAuthenticator(tokens, adminToken);

@@ -93,6 +93,7 @@ test('create the hook, discover it by meta, invoke it with the Bearer from its m
   const ok = await invoke(hook!.webtask_url, hook!.meta['auth0-extension-secret']!);
   assert.is(ok.status, 200);
   assert.equal(ok.body, { statusCode: 200, headers: {}, status: 'success', data: { scope: ['read', 'extra'], 'https://example.com/key': API_KEY } });
+  assert.match(String(ok.headers.get('server-timing')), /^compile;dur=[\d.]+;desc="compile", modules;dur=[\d.]+;desc="module load", user;dur=[\d.]+;desc="user code"$/);
 });
 
 test('a wrong Bearer gets the error envelope', async () => {
@@ -158,8 +159,10 @@ test("logs: the container's console lines stream as JSON records", async () => {
   await invoke(`${base}/api/run/tenant-a/cce-hook`, BEARER);
   let text = '';
   const deadline = Date.now() + 5000;
-  while (!text.includes('exchanging for') && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+  while (!(text.includes('exchanging for') && text.includes('"timing"')) && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
   controller.abort();
+  const timed = JSON.parse(text.split('\n').find((line) => line.startsWith('data: ') && line.includes('"timing"'))!.slice(6));
+  assert.equal([timed.name, typeof timed.timing.user, typeof timed.timing.compile], ['cce-hook', 'number', 'number']);
   const record = JSON.parse(text.split('\n').find((line) => line.startsWith('data: ') && line.includes('exchanging'))!.slice(6));
   assert.equal([record.level, record.container, record.name, record.msg], ['info', 'tenant-a', 'cce-hook', 'exchanging for client-1']);
   assert.type(record.time, 'string');

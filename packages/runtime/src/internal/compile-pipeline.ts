@@ -6,6 +6,7 @@ import { compileFailed, compileTimedOut, invalidExport } from './compile-errors.
 import { type InstallModules, type Logger, mayUseNpm, prepareWithInstaller, prepareWithStore } from './compile-use-npm.ts';
 import { type AnyCompiler, selectCompiler } from './compiler-select.ts';
 import type { FetchLimits } from './fetch-compiler.ts';
+import { recordBuild } from './timing.ts';
 
 /** Everything a compile needs, defaults applied. */
 export interface CompileSettings {
@@ -22,15 +23,33 @@ export interface CompileSettings {
 
 /** The webtask function for `code`: through the `wt-compiler` the metadata names, or the Node compiler and the arity check. */
 export async function build(code: string, settings: CompileSettings): Promise<WebtaskFunction> {
+  const started = performance.now();
+  const spent = { modules: 0 };
+  const fn = await buildUntimed(code, settings, spent);
+  recordBuild(fn, performance.now() - started - spent.modules, spent.modules);
+  return fn;
+}
+
+async function buildUntimed(code: string, settings: CompileSettings, spent: { modules: number }): Promise<WebtaskFunction> {
   const base = createNodejsCompiler({ ...settings.location, webtaskApi: settings.webtaskApi });
   const spec = settings.meta['wt-compiler'];
-  if (!spec) return checked(await loadPlain(base, await prepareNpm(code, settings)));
+  if (!spec) return checked(await loadPlain(base, mayUseNpm(code) ? await timed(prepareNpm(code, settings), spent) : code));
   const compiler = await selectCompiler(spec, settings.location, settings.compilerFetch);
   return callCompiler(
     compiler,
-    { script: code, nodejsCompiler: withNpm(base, settings), secrets: settings.secrets, meta: settings.meta },
+    { script: code, nodejsCompiler: withNpm(base, settings, spent), secrets: settings.secrets, meta: settings.meta },
     settings.compileTimeout,
   );
+}
+
+/** `'use npm'` work counts as module loading, apart from the compile. */
+async function timed<T>(work: Promise<T> | T, spent: { modules: number }): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work;
+  } finally {
+    spent.modules += performance.now() - started;
+  }
 }
 
 /** `'use npm'` first, through the store when there is one, else webtask-runtime's way. */
@@ -54,10 +73,10 @@ function checked(exported: unknown): WebtaskFunction {
 }
 
 /** The nodejsCompiler handed to a wt-compiler: `'use npm'` applies to whatever script it compiles. Synchronous when there is no directive. */
-function withNpm(base: NodejsCompiler, settings: CompileSettings): NodejsCompiler {
+function withNpm(base: NodejsCompiler, settings: CompileSettings, spent: { modules: number }): NodejsCompiler {
   return (script, cb) => {
     if (!mayUseNpm(script)) return base(script, cb);
-    Promise.resolve(prepareNpm(script, settings)).then(
+    timed(prepareNpm(script, settings), spent).then(
       (prepared) => base(prepared, cb),
       (error: Error) => cb(error),
     );

@@ -13,6 +13,7 @@ import { runWebtask } from './pipeline.ts';
 import { answerCompileError } from './pipeline-compile.ts';
 import type { AnyWebtaskFunction, Logger } from './pipeline-types.ts';
 import { requestId } from './request-id.ts';
+import { type RequestTiming, requestTiming } from './timing.ts';
 
 /**
  * What a guest needs from where it runs: storage handles on the job's document, a logger, and —
@@ -82,12 +83,20 @@ function run(known: Known, request: JobRequest, id: string, environment: GuestEn
   return new Promise((resolve) => {
     const body = request.body && Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
     const req = new LightRequest({ method: request.method, url: request.url, headers: request.headers, body });
-    const res = new LightResponse(({ statusCode, headers, body }) => resolve({ statusCode, headers, body: typeof body === 'string' ? Buffer.from(body) : body }));
+    let timing: RequestTiming | undefined;
+    const res = new LightResponse(({ statusCode, headers, body }) =>
+      resolve({ statusCode, headers, body: typeof body === 'string' ? Buffer.from(body) : body, requestId: id, timing: finished(timing) }),
+    );
+    const waited = known.fn === undefined;
     compiled(known, environment).then(
-      (fn) => runWebtask(fn, req, res, settings, id),
+      (fn) => runWebtask(fn, req, res, settings, id, (timing = requestTiming(fn, waited))),
       (error: unknown) => answerCompileError(res, error),
     );
   });
+}
+
+function finished(timing: RequestTiming | undefined): JobResult['timing'] {
+  return timing && { compile: timing.compile, modules: timing.modules, user: timing.user ?? 0 };
 }
 
 // One store per root in this process: its memo of what is installed is shared by every webtask.
@@ -154,8 +163,8 @@ export function serveGuest(channel: GuestChannel): void {
     if (!job) return void (running = false);
     running = true;
     const result = job.known ? runScoped(job.known, job.request, environment) : Promise.resolve(unknownWebtask());
-    result.then(({ statusCode, headers, body }) => {
-      channel.send({ type: 'result', id: job.id, statusCode, headers, body });
+    result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
+      channel.send({ type: 'result', id: job.id, statusCode, headers, body, timing, requestId: resultId });
       next();
     });
   };

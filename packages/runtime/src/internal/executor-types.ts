@@ -26,6 +26,7 @@ export interface JobSettings {
   token: string | undefined;
   container: string;
   shortcutFavicon: boolean;
+  serverTiming: boolean;
 }
 
 /** One webtask: its id (what the guest caches the compiled function by), its code and options. */
@@ -58,6 +59,8 @@ export interface LogEntry {
   requestId: string | undefined;
   /** The arguments formatted with `util.format`, as console does; past 8192 characters, cut to 8191 and `…`. */
   message: string;
+  /** Set on the one entry each finished request adds (`message` says the same in words): where its time went, in ms. */
+  timing?: { compile: number; modules: number; user: number } | undefined;
 }
 
 export type LogLevel = LogEntry['level'];
@@ -81,6 +84,10 @@ export interface JobResult {
   statusCode: number;
   headers: Record<string, string | number | string[]>;
   body: Buffer;
+  /** Where the request's time went, in ms (absent for answers no webtask gave: a fault, a 413). */
+  timing?: { compile: number; modules: number; user: number } | undefined;
+  /** The request id it ran with. */
+  requestId?: string | undefined;
 }
 
 /** Where webtasks run: the in-process pipeline, a pool of worker threads, or a pool of child processes. */
@@ -130,7 +137,7 @@ export type HostMessage =
 /** Guest → host. */
 export type GuestMessage =
   | { type: 'ready' }
-  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: Uint8Array }
+  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: Uint8Array; timing: JobResult['timing']; requestId: string | undefined }
   | { type: 'storage'; sid: number; webtask: string; operation: StorageOperation }
   | { type: 'log'; level: LogLevel; text: string; webtask: string | undefined; requestId: string | undefined; time: string }
   | { type: 'fault'; message: string };

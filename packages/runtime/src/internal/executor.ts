@@ -5,6 +5,7 @@ import { spawnChild } from './child-transport.ts';
 import { logToJob, patchConsole, runJob, scopedLogger } from './executor-guest.ts';
 import type { Executor, LogSink, PoolOptions } from './executor-types.ts';
 import { createPool, poolSettings } from './pool.ts';
+import { timingEntry } from './timing-entry.ts';
 import { createHandle, documentOf } from './storage-handle.ts';
 import { openDocument } from './storage-document.ts';
 import type { Logger } from './pipeline-types.ts';
@@ -25,7 +26,11 @@ export function createInProcessExecutor(options: LogOptions = {}): Executor {
   const logger = onLog ? scopedLogger(onLog) : (options.logger ?? console);
   const release = onLog ? holdConsole() : undefined;
   return {
-    run: (job) => runJob(job, { storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})), logger, onLog }),
+    run: async (job) => {
+      const result = await runJob(job, { storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})), logger, onLog });
+      if (onLog && result.timing) onLog(timingEntry(job.webtask.id, result.requestId, result.timing));
+      return result;
+    },
     close: () => Promise.resolve(release?.()),
   };
 }

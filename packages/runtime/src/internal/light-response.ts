@@ -94,10 +94,11 @@ export class LightResponse extends EventEmitter {
     return this;
   }
 
+  // As Node's response: the first write without an explicit head writes one (through writeHead, so
+  // whoever wraps writeHead sees every head).
   #send(): void {
     if (this.headersSent) return;
-    this.statusMessage ||= STATUS_CODES[this.statusCode] ?? '';
-    this.headersSent = true;
+    this.writeHead(this.statusCode, this.statusMessage || undefined);
   }
 }
 

@@ -34,6 +34,11 @@ export interface RuntimeOptions {
   container?: string | undefined;
   /** Answer `GET /favicon.ico` with 404 without running the webtask. */
   shortcutFavicon?: boolean | undefined;
+  /**
+   * Answer a `Server-Timing` header with the request's compile, module-load and user-code time
+   * (default: on for `createServer()`, off for `simulate()`, whose answers stay webtask-runtime's).
+   */
+  serverTiming?: boolean | undefined;
 }
 
 export function resolveSettings(options: RuntimeOptions): PipelineSettings {
@@ -52,6 +57,7 @@ export function resolveSettings(options: RuntimeOptions): PipelineSettings {
     token: options.token,
     container: options.container ?? 'webtask-local',
     shortcutFavicon: Boolean(options.shortcutFavicon),
+    serverTiming: Boolean(options.serverTiming),
     logger: options.logger ?? console,
   };
 }

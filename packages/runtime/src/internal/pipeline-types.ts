@@ -13,6 +13,7 @@ export interface PipelineRequest extends NodeJS.ReadableStream {
 /** The response the pipeline answers on: Node's `ServerResponse` or a light response. */
 export interface PipelineResponse {
   writeHead(statusCode: number, headers?: Record<string, string>): unknown;
+  setHeader?(name: string, value: string): unknown;
   end(chunk?: string): unknown;
   once(event: 'close', listener: () => void): unknown;
   headersSent: boolean;
@@ -46,5 +47,7 @@ export interface PipelineSettings {
   token: string | undefined;
   container: string;
   shortcutFavicon: boolean;
+  /** Answer a `Server-Timing` header (compile, module load, user code) when the caller measures the request. */
+  serverTiming: boolean;
   logger: Logger;
 }

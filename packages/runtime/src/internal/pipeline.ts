@@ -3,6 +3,7 @@ import { settleHook } from '@ext-compilers/core';
 import { createContext, type WebtaskContext } from '../create-context.ts';
 import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
 import { runtimeErrorAnswer } from './point-compiler.ts';
+import { type RequestTiming, serverTimingHeader } from './timing.ts';
 import { readRequestBody } from './request-body.ts';
 import { requestId } from './request-id.ts';
 import { errorStatus, scriptErrorBody, serializationErrorBody } from './response-errors.ts';
@@ -14,6 +15,8 @@ type Callback = (error?: unknown, data?: unknown) => void;
 interface Run {
   done: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** When the webtask function was called. */
+  invoked: number | undefined;
 }
 
 /**
@@ -22,9 +25,17 @@ interface Run {
  * context, calls the function in its shape, and answers exactly once. `reqId` (an executor job's
  * `request.id`) is `ctx.id` and `req.x_wt.req_id`; one is generated when missing.
  */
-export function runWebtask(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, settings: PipelineSettings, reqId: string = requestId()): void {
+export function runWebtask(
+  fn: AnyWebtaskFunction,
+  req: PipelineRequest,
+  res: PipelineResponse,
+  settings: PipelineSettings,
+  reqId: string = requestId(),
+  timing?: RequestTiming,
+): void {
   if (shortcut(req, res, settings)) return;
-  const run: Run = { done: false, timer: undefined };
+  const run: Run = { done: false, timer: undefined, invoked: undefined };
+  if (timing) measure(res, run, timing, settings.serverTiming);
   const started = performance.now();
   const url = req.url ?? '/';
   const mark = url.indexOf('?');
@@ -80,8 +91,24 @@ function arm(fn: AnyWebtaskFunction, res: PipelineResponse, run: Run, settings: 
   }, Math.max(0, settings.timeout - (performance.now() - started)));
 }
 
+/**
+ * The user code's time ends when the response's head is written (whoever writes it: the
+ * pipeline, a compiler, the user's own 3-ary code); the `Server-Timing` header goes out with it.
+ */
+function measure(res: PipelineResponse, run: Run, timing: RequestTiming, header: boolean): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: PipelineResponse, ...args: Parameters<PipelineResponse['writeHead']>): unknown {
+    if (timing.user === undefined) {
+      timing.user = run.invoked === undefined ? 0 : performance.now() - run.invoked;
+      if (header && !res.headersSent) res.setHeader?.('Server-Timing', serverTimingHeader(timing));
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
 function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, ctx: WebtaskContext, run: Run, settings: PipelineSettings): void {
   if (run.done) return;
+  run.invoked = performance.now();
   if (fn.length === 3) {
     try {
       const returned = (fn as (c: unknown, q: unknown, s: unknown) => unknown)(ctx, req, res) as { then?: unknown } | undefined;

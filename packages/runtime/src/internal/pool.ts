@@ -5,6 +5,7 @@ import { type Fault, faultResult } from './executor-faults.ts';
 import { answerStorage } from './executor-storage.ts';
 import { documentOf } from './storage-handle.ts';
 import { createLru, type Lru } from './cache.ts';
+import { timingEntry } from './timing-entry.ts';
 import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './executor-types.ts';
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
@@ -170,8 +171,10 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
         slot.jobs.shift();
         if (slot.jobs.length > 0) arm(slot);
         else clearTimeout(slot.timer);
-        const { body } = message;
-        running.resolve({ statusCode: message.statusCode, headers: message.headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) });
+        const { body, timing, requestId } = message;
+        const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
+        if (settings.onLog && timing) settings.onLog(timingEntry(running.job.webtask.id, requestId, timing));
+        running.resolve(result);
         return dispatch();
       }
       case 'storage': {

@@ -8,6 +8,8 @@ export interface LogRecord {
   name: string | undefined;
   req_id: string | undefined;
   msg: string;
+  /** On the record each finished request adds: its compile, module-load and user-code time, in ms. */
+  timing?: { compile: number; modules: number; user: number } | undefined;
 }
 
 export interface LogHub {

@@ -57,6 +57,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
           timeout: settings.timeout,
           maxBodySize: settings.maxBodySize,
           modulesRoot: settings.modulesRoot,
+          serverTiming: true,
         });
       });
       webtask.catch(() => {
@@ -68,7 +69,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
       const digest = createHash('sha256').update(JSON.stringify([container, code, params, secrets, pb ?? null, mb ?? null])).digest('hex');
       const id = JSON.stringify(['adhoc', container, digest]);
       const { timeout, maxBodySize, modulesRoot } = settings;
-      return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout, maxBodySize, modulesRoot });
+      return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout, maxBodySize, modulesRoot, serverTiming: true });
     },
     storage(container, name) {
       const k = key(container, name);
