@@ -48,6 +48,7 @@ export type {
   PostUserRegistrationBody,
   PreUserRegistrationBody,
   RegistrationContext,
+  RegistrationUser,
   SendPhoneMessageBody,
 } from './types/bodies.ts';
 export type { Envelope, ErrorEnvelope, SuccessEnvelope } from './types/envelope.ts';
@@ -63,5 +64,6 @@ export type {
   PreUserRegistrationHook,
   PreUserRegistrationResult,
   SendPhoneMessageHook,
+  UserContextHook,
   WithWebtask,
 } from './types/legacy.ts';

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ExtensibilityHandler, type NodejsCompiler, SECRET_NAME, type WebtaskRequest } from '@ext-compilers/core';
 import { moduleCompiler } from '../internal/module-compiler.ts';
 import type { Envelope } from '../types/envelope.ts';
@@ -17,20 +19,23 @@ export type HookCall<P extends HookPoint> = (body: HookPoints[P]['body']) => Pro
 
 /**
  * Compile a hook with its point's compiler, as a runtime does once per webtask, and return a
- * function that calls it the way the platform does. `hook` is the source a customer stores, or the
- * function itself (an Actions point's `onExecute…`): a function is not compiled, so the point's
- * error classes are not in its scope — import them from `ext-compilers/testing`. State kept between
- * calls (module variables, `api.cache`) lives as long as the returned function.
+ * function that calls it the way the platform does. `hook` is the source a customer stores, a
+ * `file:` URL of it (compiled as that file), or the function itself (the module's export, or an
+ * Actions point's `onExecute…`): a function is not compiled, so the point's error classes are not
+ * in its scope — import them from `@ext-compilers/core`. State kept between calls (module
+ * variables, `api.cache`) lives as long as the returned function.
  */
-export function compileHook<P extends HookPoint>(point: P, hook: string | HookPoints[P]['hook'], options: HookOptions = {}): Promise<HookCall<P>> {
+export function compileHook<P extends HookPoint>(point: P, hook: string | URL | HookPoints[P]['hook'], options: HookOptions = {}): Promise<HookCall<P>> {
   const { compiler, exportName } = hookPoint(point);
   const secrets = options.secrets ?? {};
-  const source = typeof hook === 'string';
-  const nodejsCompiler: NodejsCompiler = source
-    ? moduleCompiler(options.filename ?? join(process.cwd(), 'webtask.js'))
-    : (_script, cb) => cb(null, exportName === undefined ? hook : { [exportName]: hook });
+  const file = hook instanceof URL ? fileURLToPath(hook) : undefined;
+  const script = file === undefined ? hook : readFileSync(file, 'utf8');
+  const nodejsCompiler: NodejsCompiler =
+    typeof script === 'string'
+      ? moduleCompiler(file ?? options.filename ?? join(process.cwd(), 'webtask.js'))
+      : (_script, cb) => cb(null, exportName === undefined ? script : { [exportName]: script });
   return new Promise((resolve, reject) => {
-    compiler({ script: source ? hook : '', nodejsCompiler, secrets }, (error, fn) => {
+    compiler({ script: typeof script === 'string' ? script : '', nodejsCompiler, secrets }, (error, fn) => {
       if (error || !fn) return reject(error ?? new Error(`The ${point} compiler called back without a function`));
       resolve((body) => call(fn, body, secrets));
     });

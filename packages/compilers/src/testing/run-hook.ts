@@ -8,7 +8,7 @@ import type { HookPoint, HookPoints } from './hook-points.ts';
  */
 export async function runHook<P extends HookPoint>(
   point: P,
-  hook: string | HookPoints[P]['hook'],
+  hook: string | URL | HookPoints[P]['hook'],
   body: HookPoints[P]['body'],
   options?: HookOptions,
 ): Promise<Envelope> {
