@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createModuleStore } from '@ext-compilers/modules';
-import { type CompileOptions, compile } from '@ext-compilers/runtime';
+import { type CompileOptions, compile, simulate } from '@ext-compilers/runtime';
+
+const quiet = { info() {}, warn() {}, error() {} };
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/compile/', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -254,6 +256,15 @@ test('wt-compiler=ext-compilers/generic is ours too', async () => {
   const fn = await compile(fresh('module.exports = (ctx, cb) => cb(null, { x: ctx.body.x });'), withCompiler('ext-compilers/generic'));
   const out = await callRaw(fn, { body: { x: 7 } });
   assert.equal(out.body, { statusCode: 200, headers: {}, status: 'success', data: { x: 7 } });
+});
+
+test('wt-compiler=ext-compilers/actions/<point>: an Actions hook answers the legacy envelope', async () => {
+  const script = fresh("exports.onExecuteCredentialsExchange = async (event, api) => { api.accessToken.setCustomClaim('https://example.com/c', event.client.client_id); };");
+  const fn = await compile(script, { meta: { 'wt-compiler': 'ext-compilers/actions/client-credentials-exchange' } });
+  const res = await simulate(fn as never, { method: 'POST', payload: { client: { id: 'abc' }, scope: ['read'], audience: 'https://api' }, logger: quiet });
+  assert.equal(JSON.parse(res.payload).data, { scope: ['read'], 'https://example.com/c': 'abc' });
+  const error = await rejects(compile(fresh('x'), { meta: { 'wt-compiler': 'auth0-ext-compilers/actions/client-credentials-exchange' } }));
+  assert.is(error.code, 'ERR_COMPILER_NOT_FOUND');
 });
 
 test('an unknown extensibility point is ERR_COMPILER_NOT_FOUND', async () => {

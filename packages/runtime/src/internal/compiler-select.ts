@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { ExtCompilersError, type NodejsCompiler, type WebtaskCompiler } from '@ext-compilers/core';
 import * as points from 'ext-compilers';
+import * as actions from 'ext-compilers/actions';
 import { createModule, type ModuleLocation, resolveFrom } from './compile-module.ts';
 import { type FetchLimits, fetchCompilerSource } from './fetch-compiler.ts';
 import { createNodejsCompiler } from '../nodejs-compiler.ts';
@@ -10,6 +11,8 @@ export type AnyCompiler = (options: Parameters<WebtaskCompiler>[0], cb: (error: 
 
 // Both package names are served by ours: `wt-compiler=auth0-ext-compilers/<point>` must keep working.
 const OWN = /^(?:auth0-)?ext-compilers\/([^/]+)$/;
+// The Actions-style compilers are ours alone: the original package has none.
+const OWN_ACTIONS = /^ext-compilers\/actions\/([^/]+)$/;
 // @webtask/middleware-compiler's grammar: a (scoped) module name and an optional export name.
 const MODULE = /^(@[^/(]+\/[^/(]+|[^@/(]+)(?:\/([^/(]+))?$/;
 const URL_FORM = /^https?:\/\//i;
@@ -19,15 +22,17 @@ const hostRequire = createRequire(import.meta.url);
 /** The compiler a `wt-compiler` value names: one of ours, a module's export, or the export of the source at a URL. */
 export async function selectCompiler(spec: string, location: ModuleLocation, fetchLimits: FetchLimits | undefined): Promise<AnyCompiler> {
   const own = OWN.exec(spec);
-  if (own) return ownCompiler(spec, own[1] as string);
+  if (own) return ownCompiler(spec, points, own[1] as string);
+  const action = OWN_ACTIONS.exec(spec);
+  if (action) return ownCompiler(spec, actions, action[1] as string);
   if (URL_FORM.test(spec)) return urlCompiler(spec, location, fetchLimits);
   const parts = MODULE.exec(spec);
   if (!parts) throw notFound(spec, `The wt-compiler '${spec}' is neither a module, a module/export nor an http(s) URL`);
   return moduleCompiler(spec, parts[1] as string, parts[2], location);
 }
 
-function ownCompiler(spec: string, point: string): AnyCompiler {
-  const compiler: unknown = Object.hasOwn(points, point) ? (points as Record<string, unknown>)[point] : undefined;
+function ownCompiler(spec: string, family: object, point: string): AnyCompiler {
+  const compiler: unknown = Object.hasOwn(family, point) ? (family as Record<string, unknown>)[point] : undefined;
   if (typeof compiler !== 'function') throw notFound(spec, `The wt-compiler '${spec}' names no extensibility point of ext-compilers`);
   return compiler as AnyCompiler;
 }
