@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBuilt, deadUrl, envWith, run, tempDir } from './helpers.ts';
+import { assertBuilt, setUp, deadUrl, envWith, run, tempDir } from './helpers.ts';
 
 const test = suite('cli: usage');
 
@@ -34,11 +34,12 @@ const VERBS = [
 let home: string;
 let env: NodeJS.ProcessEnv;
 
-test.before(() => {
+const setup = setUp(() => {
   assertBuilt();
   home = tempDir('usage');
   env = envWith(home);
 });
+test.before(setup.before);
 test.after(() => rmSync(home, { recursive: true, force: true }));
 
 /** Exactly one line on stderr, starting with the program's name. */
@@ -50,6 +51,7 @@ function oneLine(stderr: string): string {
 }
 
 test('--help lists every verb and the exit codes', async () => {
+  setup.ready();
   const { code, stdout, stderr } = await run(['--help'], { env });
   assert.is(code, 0);
   assert.is(stderr, '');
@@ -60,6 +62,7 @@ test('--help lists every verb and the exit codes', async () => {
 });
 
 test('every verb: --help and help VERB print its usage and exit 0', async () => {
+  setup.ready();
   for (const verb of VERBS) {
     const words = verb.split(' ');
     for (const argv of [[...words, '--help'], ['help', ...words], [...words, '-h']]) {
@@ -73,6 +76,7 @@ test('every verb: --help and help VERB print its usage and exit 0', async () => 
 });
 
 test('a group: --help lists its verbs; without a verb, exit 2', async () => {
+  setup.ready();
   const help = await run(['hook', '--help'], { env });
   assert.is(help.code, 0);
   assert.match(help.stdout, /^Usage: ext-compilers hook VERB/);
@@ -83,12 +87,14 @@ test('a group: --help lists its verbs; without a verb, exit 2', async () => {
 });
 
 test('--version prints the package version', async () => {
+  setup.ready();
   const { code, stdout } = await run(['--version'], { env });
   assert.is(code, 0);
   assert.match(stdout, /^\d+\.\d+\.\d+\n$/);
 });
 
 test('an unknown verb: one line, a suggestion, exit 2', async () => {
+  setup.ready();
   const typo = await run(['craete', 'x.js'], { env });
   assert.is(typo.code, 2);
   assert.is(oneLine(typo.stderr), 'ext-compilers: unknown verb "craete" (did you mean "create"?): run "ext-compilers --help" for the list.');
@@ -98,6 +104,7 @@ test('an unknown verb: one line, a suggestion, exit 2', async () => {
 });
 
 test('an unknown option, a missing value, a missing or extra argument: one line, exit 2', async () => {
+  setup.ready();
   const cases: [string[], string][] = [
     [['ls', '--bogus'], 'ext-compilers: unknown option --bogus for "ls": run "ext-compilers ls --help".'],
     [['inspect', 'x', '--container'], 'ext-compilers: option --container needs a value for "inspect": run "ext-compilers inspect --help".'],
@@ -117,12 +124,14 @@ test('an unknown option, a missing value, a missing or extra argument: one line,
 });
 
 test('no profile and no --url/--token/--container: one line naming the profiles file, exit 2', async () => {
+  setup.ready();
   const { code, stderr } = await run(['ls'], { env });
   assert.is(code, 2);
   assert.is(oneLine(stderr), `ext-compilers: no server to talk to (no --url, --token, --container, no profile "default" in ${join(home, 'profiles.json')}): run "ext-compilers init --url URL --token TOKEN --container NAME" first.`);
 });
 
 test('a missing file: one line with the path, exit 5', async () => {
+  setup.ready();
   const missing = join(home, 'nope.js');
   const { code, stderr } = await run(['create', missing, '--url', 'http://127.0.0.1:9', '--token', 't', '--container', 'c'], { env });
   assert.is(code, 5);
@@ -133,6 +142,7 @@ test('a missing file: one line with the path, exit 5', async () => {
 });
 
 test('an unreachable server: one line saying to start it, exit 1', async () => {
+  setup.ready();
   const url = await deadUrl();
   const file = join(home, 'hello.js');
   writeFileSync(file, 'module.exports = (cb) => cb(null, 1);');
@@ -147,6 +157,7 @@ test('an unreachable server: one line saying to start it, exit 1', async () => {
 });
 
 test('init --offline writes the profile file with mode 0600', async () => {
+  setup.ready();
   const { code, stdout } = await run(['init', '--offline', '--profile', 'later', '--url', 'http://127.0.0.1:8721/', '--token', 'tok', '--container', 'c1'], { env });
   assert.is(code, 0);
   assert.match(stdout, `Saved profile "later" (container c1 at http://127.0.0.1:8721) in ${join(home, 'profiles.json')}.`);

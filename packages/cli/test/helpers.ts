@@ -27,8 +27,10 @@ export interface Result {
 
 /** The environment of every child: a private profiles directory, nothing inherited that could change the CLI's behaviour. */
 export function envWith(home: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, EXT_COMPILERS_HOME: home, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, EXT_COMPILERS_HOME: home, NO_COLOR: '1' };
   delete env.NODE_OPTIONS;
+  // Under npm (npm test) start would advise npx: the tests pin the plain command.
+  delete env.npm_lifecycle_event;
   return env;
 }
 
@@ -119,4 +121,25 @@ export async function deadUrl(): Promise<string> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * uvu drops an error thrown in a `before` hook without a word: set-up runs here instead, and each
+ * test calls the returned `ready()`, which throws the set-up's error (a missing build, a server
+ * that did not start) as that test's failure.
+ */
+export function setUp(action: () => Promise<void> | void): { before(): Promise<void>; ready(): void } {
+  let failure: unknown;
+  return {
+    async before() {
+      try {
+        await action();
+      } catch (error) {
+        failure = error;
+      }
+    },
+    ready() {
+      if (failure !== undefined) throw failure;
+    },
+  };
 }

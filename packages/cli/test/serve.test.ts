@@ -4,18 +4,19 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBuilt, envWith, launch, tempDir, within } from './helpers.ts';
+import { assertBuilt, setUp, envWith, launch, tempDir, within } from './helpers.ts';
 
 const test = suite('cli: serve');
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-test.before(() => {
+const setup = setUp(() => {
   assertBuilt();
   dir = tempDir('serve');
   env = envWith(join(dir, 'home'));
 });
+test.before(setup.before);
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function get(url: string, init: RequestInit = {}): Promise<unknown> {
@@ -38,8 +39,9 @@ async function eventually(url: string, expected: unknown): Promise<void> {
 }
 
 for (const sandbox of ['in-process', 'worker']) {
-  test(`${sandbox}: serve a file, change it, get the new answer on the same port`, () =>
-    within(30_000, (async () => {
+  test(`${sandbox}: serve a file, change it, get the new answer on the same port`, () => {
+    setup.ready();
+    return within(30_000, (async () => {
       const file = join(dir, `hello-${sandbox}.js`);
       writeFileSync(file, 'module.exports = (ctx, cb) => cb(null, { v: 1, q: ctx.query.q, s: ctx.secrets.S, p: ctx.params.P });\n');
       const serve = launch(['serve', file, '--port', '0', '--sandbox', sandbox, '--secret', 'S=x', '--param', 'P=y'], { env });
@@ -52,12 +54,13 @@ for (const sandbox of ['in-process', 'worker']) {
       } finally {
         assert.is(await serve.stop(), 0);
       }
-    })()),
-  );
+    })());
+  });
 }
 
-test('wt-compiler meta: an extensibility point with its Bearer check', () =>
-  within(30_000, (async () => {
+test('wt-compiler meta: an extensibility point with its Bearer check', () => {
+  setup.ready();
+  return within(30_000, (async () => {
     const file = join(dir, 'exchange.js');
     writeFileSync(file, 'module.exports = (client, scope, audience, context, cb) => cb(null, { scope: scope.concat(["x"]) });\n');
     const serve = launch(['serve', file, '--port', '0', '--meta', 'wt-compiler=ext-compilers/client-credentials-exchange', '--secret', 'auth0-extension-secret=s3cret'], { env });
@@ -73,7 +76,7 @@ test('wt-compiler meta: an extensibility point with its Bearer check', () =>
     } finally {
       await serve.stop();
     }
-  })()),
-);
+  })());
+});
 
 test.run();

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBuilt, envWith, launch, type Running, run, tempDir, within } from './helpers.ts';
+import { assertBuilt, setUp, envWith, launch, type Running, run, tempDir, within } from './helpers.ts';
 
 const test = suite('cli: against a server');
 
@@ -39,7 +39,7 @@ async function post(target: string, body: unknown, headers: Record<string, strin
   }
 }
 
-test.before(async () => {
+const setup = setUp(async () => {
   assertBuilt();
   dir = tempDir('server');
   env = envWith(join(dir, 'home'));
@@ -48,6 +48,7 @@ test.before(async () => {
   await server.waitFor(/Press Ctrl-C to stop\./);
   adminToken = readFileSync(join(dir, 'data', 'admin-token'), 'utf8').trim();
 });
+test.before(setup.before);
 
 test.after(async () => {
   await server?.stop();
@@ -55,6 +56,7 @@ test.after(async () => {
 });
 
 test('start, first run: the URL, the token, where it is kept, and the init and curl lines', () => {
+  setup.ready();
   const out = server.stdout();
   assert.match(adminToken, /^ecadm_[\w-]{43}$/);
   assert.is(statSync(join(dir, 'data', 'admin-token')).mode & 0o777, 0o600);
@@ -65,8 +67,9 @@ test('start, first run: the URL, the token, where it is kept, and the init and c
   assert.is(server.stderr(), '');
 });
 
-test('init: a bad token is refused (401, exit 8); a good one writes the profile (0600)', () =>
-  within(30_000, (async () => {
+test('init: a bad token is refused (401, exit 8); a good one writes the profile (0600)', () => {
+  setup.ready();
+  return within(30_000, (async () => {
     const bad = await cli('init', '--url', url, '--token', 'not-a-token', '--container', 'demo');
     assert.is(bad.code, 8);
     assert.is(bad.stderr, 'ext-compilers: the server refused the token (401 The token is not a compact JWS): run "ext-compilers init" with a valid token, or pass --token.\n');
@@ -78,11 +81,12 @@ test('init: a bad token is refused (401, exit 8); a good one writes the profile 
     const override = await cli('ls', '--token', 'not-a-token');
     assert.is(override.code, 8);
     assert.match(override.stderr, /^ext-compilers: the server refused the token \(401 /);
-  })()),
-);
+  })());
+});
 
-test('create, ls, inspect (--decrypt), update keeping secrets and meta, rm', () =>
-  within(60_000, (async () => {
+test('create, ls, inspect (--decrypt), update keeping secrets and meta, rm', () => {
+  setup.ready();
+  return within(60_000, (async () => {
     const secrets = file('hello.env', '# dotenv\nWHO="ada"\nOTHER=two\n');
     const created = await cli('create', file('hello.js', HELLO), '--secrets-file', secrets, '--meta', 'color=blue');
     assert.is(created.code, 0, created.stderr);
@@ -119,11 +123,12 @@ test('create, ls, inspect (--decrypt), update keeping secrets and meta, rm', () 
       assert.is(gone.code, 5, argv.join(' '));
       assert.is(gone.stderr, 'ext-compilers: no webtask hello in container demo: "ext-compilers ls" lists them.\n');
     }
-  })()),
-);
+  })());
+});
 
-test('hooks: create (disabled), enable disables the other of its type, ls, invoke with the Bearer from meta', () =>
-  within(60_000, (async () => {
+test('hooks: create (disabled), enable disables the other of its type, ls, invoke with the Bearer from meta', () => {
+  setup.ready();
+  return within(60_000, (async () => {
     const hook = file('exchange.js', HOOK);
     for (const name of ['first', 'second']) {
       const created = await cli('hook', 'create', 'credentials-exchange', hook, '--name', name);
@@ -171,11 +176,12 @@ test('hooks: create (disabled), enable disables the other of its type, ls, invok
     const notHook = await cli('hook', 'enable', 'plain');
     assert.is(notHook.code, 6);
     assert.match(notHook.stderr, 'webtask plain is not a hook');
-  })()),
-);
+  })());
+});
 
-test('logs: a console line of a hook, while it runs', () =>
-  within(30_000, (async () => {
+test('logs: a console line of a hook, while it runs', () => {
+  setup.ready();
+  return within(30_000, (async () => {
     const logs = launch(['logs'], { env });
     try {
       await logs.waitFor(/Streaming the logs of container demo/, 10_000);
@@ -197,11 +203,12 @@ test('logs: a console line of a hook, while it runs', () =>
     } finally {
       await raw.stop();
     }
-  })()),
-);
+  })());
+});
 
-test('token create, inspect (--decrypt), revoke; a revoked token is refused (exit 8)', () =>
-  within(30_000, (async () => {
+test('token create, inspect (--decrypt), revoke; a revoked token is refused (exit 8)', () => {
+  setup.ready();
+  return within(30_000, (async () => {
     const created = await cli('token', 'create', '--exp', '3600', '--pctx', 'plan=gold', '--ectx', 'KEY=s3cret');
     assert.is(created.code, 0, created.stderr);
     const token = created.stdout.trim();
@@ -221,11 +228,12 @@ test('token create, inspect (--decrypt), revoke; a revoked token is refused (exi
     assert.match(refused.stderr, /^ext-compilers: the server refused the token \(401 .*revoked.*\): run "ext-compilers init" with a valid token, or pass --token\.\n$/);
     const bad = await cli('token', 'create', '--claims', '{nope');
     assert.is(bad.code, 2);
-  })()),
-);
+  })());
+});
 
-test('modules ls; modules add: a spec without a version (exit 2), a package the registry lacks (failed, exit 1)', () =>
-  within(90_000, (async () => {
+test('modules ls; modules add: a spec without a version (exit 2), a package the registry lacks (failed, exit 1)', () => {
+  setup.ready();
+  return within(90_000, (async () => {
     const ls = await cli('modules', 'ls', '--json');
     assert.is(ls.code, 0, ls.stderr);
     const listing = json(ls.stdout);
@@ -241,11 +249,12 @@ test('modules ls; modules add: a spec without a version (exit 2), a package the 
     assert.match(missing.stdout, /^ext-compilers-no-such-package-4b1d@1\.0\.0: queued\n/);
     assert.match(missing.stdout, /^ext-compilers-no-such-package-4b1d@1\.0\.0: failed/m);
     assert.is(missing.stderr, 'ext-compilers: 1 module failed to install: check the names and versions ("npm view NAME versions").\n');
-  })()),
-);
+  })());
+});
 
-test('stop on SIGINT (exit 0); a later start prints the token file, not the token', () =>
-  within(40_000, (async () => {
+test('stop on SIGINT (exit 0); a later start prints the token file, not the token', () => {
+  setup.ready();
+  return within(40_000, (async () => {
     assert.is(await server.stop(), 0);
     server = launch(['start', '--port', '0', '--data', join(dir, 'data'), '--workers', '1'], { env });
     await server.waitFor(/Press Ctrl-C to stop\./, 20_000);
@@ -253,8 +262,9 @@ test('stop on SIGINT (exit 0); a later start prints the token file, not the toke
     assert.match(out, /^ext-compilers server listening on http:\/\/127\.0\.0\.1:\d+\n/);
     assert.match(out, `Admin token: in ${join(dir, 'data', 'admin-token')}\n`);
     assert.not.match(out, adminToken);
-    assert.is(await server.stop(), 0);
-  })()),
-);
+    const code = await server.stop();
+    assert.is(code, 0, `stop: ${code} ${server.child.signalCode}\nstdout: ${server.stdout()}\nstderr: ${server.stderr()}`);
+  })());
+});
 
 test.run();

@@ -72,41 +72,35 @@ async function setDisabled(api: Awaited<ReturnType<typeof client>>, hook: Webtas
   await rewriteWebtask(api, hook, { meta: { ...hook.meta, [DISABLED]: disabled ? '1' : '0' } });
 }
 
-export const hookEnable: Command = {
-  name: 'hook enable',
-  summary: 'Enable a hook, and disable every other hook of its type (one enabled hook per type).',
-  args: [{ name: 'NAME', description: 'the hook' }],
-  client: true,
-  examples: ['ext-compilers hook enable exchange'],
-  async run(parsed) {
-    const api = await client(parsed);
-    const hook = await mustReadHook(api, parsed.arg('NAME')!);
-    const sameType = await listAll(api, ['auth0-extension:runtime', `auth0-extension-name:${hook.type}`]);
-    // Others first: at no moment are two hooks of the type enabled.
-    for (const other of sameType.filter((webtask) => webtask.name !== hook.name && enabled(webtask))) {
-      await setDisabled(api, await mustRead(api, other.name), true);
-      out(`Disabled ${hook.type} hook ${other.name}.`);
-    }
-    await setDisabled(api, hook, false);
-    out(`Enabled ${hook.type} hook ${hook.name}.`);
-    return EXIT.ok;
-  },
-};
+/** `hook enable` and `hook disable`: one declaration, since they differ only in the direction. */
+function toggle(enable: boolean): Command {
+  const verb = enable ? 'enable' : 'disable';
+  return {
+    name: `hook ${verb}`,
+    summary: enable ? 'Enable a hook, and disable every other hook of its type (one enabled hook per type).' : 'Disable a hook.',
+    args: [{ name: 'NAME', description: 'the hook' }],
+    client: true,
+    examples: [`ext-compilers hook ${verb} exchange`],
+    async run(parsed) {
+      const api = await client(parsed);
+      const hook = await mustReadHook(api, parsed.arg('NAME')!);
+      if (enable) {
+        const sameType = await listAll(api, ['auth0-extension:runtime', `auth0-extension-name:${hook.type}`]);
+        // Others first: at no moment are two hooks of the type enabled.
+        for (const other of sameType.filter((webtask) => webtask.name !== hook.name && enabled(webtask))) {
+          await setDisabled(api, await mustRead(api, other.name), true);
+          out(`Disabled ${hook.type} hook ${other.name}.`);
+        }
+      }
+      await setDisabled(api, hook, !enable);
+      out(`${enable ? 'Enabled' : 'Disabled'} ${hook.type} hook ${hook.name}.`);
+      return EXIT.ok;
+    },
+  };
+}
 
-export const hookDisable: Command = {
-  name: 'hook disable',
-  summary: 'Disable a hook.',
-  args: [{ name: 'NAME', description: 'the hook' }],
-  client: true,
-  examples: ['ext-compilers hook disable exchange'],
-  async run(parsed) {
-    const api = await client(parsed);
-    const hook = await mustReadHook(api, parsed.arg('NAME')!);
-    await setDisabled(api, hook, true);
-    out(`Disabled ${hook.type} hook ${hook.name}.`);
-    return EXIT.ok;
-  },
-};
+export const hookEnable: Command = toggle(true);
+export const hookDisable: Command = toggle(false);
 
 export const hookLs: Command = {
   name: 'hook ls',

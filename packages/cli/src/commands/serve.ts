@@ -65,6 +65,7 @@ export const serve: Command = {
       serving.server.emit('request', req, res);
     });
     await listen(front, parsed.integer('port') ?? 8080, parsed.string('host') ?? '127.0.0.1');
+    const stopped = untilSignal();
     const { port, address } = front.address() as AddressInfo;
     out(`Serving ${parsed.arg('FILE')} on http://${address.includes(':') ? `[${address}]` : address}:${port} (reloads when the file changes; Ctrl-C to stop)`);
     const watcher = watchFile(file, async () => {
@@ -76,7 +77,7 @@ export const serve: Command = {
       retire(previous);
       out(`Reloaded ${parsed.arg('FILE')}.`);
     });
-    await untilSignal();
+    await stopped;
     note('Stopping…');
     watcher.close();
     retire(current);

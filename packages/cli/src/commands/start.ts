@@ -49,9 +49,10 @@ export const start: Command = {
       await opened.close();
       throw error;
     }
-    const url = urlOf(opened.server.address() as AddressInfo);
-    greet(opened, url);
-    await untilSignal();
+    // Listening for the signal before saying "Press Ctrl-C": a Ctrl-C right after the line must stop us cleanly.
+    const stopped = untilSignal();
+    greet(opened, urlOf(opened.server.address() as AddressInfo));
+    await stopped;
     note('Stopping…');
     await opened.close();
     return EXIT.ok;
@@ -64,10 +65,12 @@ function urlOf(address: AddressInfo): string {
 }
 
 function greet(opened: OpenedServer, url: string): void {
+  // Under `npm start` the command is not on PATH, but npx finds the workspace's bin.
+  const program = process.env.npm_lifecycle_event ? 'npx ext-compilers' : 'ext-compilers';
   out(`ext-compilers server listening on ${url}`);
   if (!opened.created) {
     out(`Admin token: in ${opened.adminTokenFile}`);
-    out(`Set up the CLI: ext-compilers init --url ${url} --token "$(cat ${opened.adminTokenFile})" --container ${EXAMPLE_CONTAINER}`);
+    out(`Set up the CLI: ${program} init --url ${url} --token "$(cat ${opened.adminTokenFile})" --container ${EXAMPLE_CONTAINER}`);
     out('Press Ctrl-C to stop.');
     return;
   }
@@ -82,7 +85,7 @@ function greet(opened: OpenedServer, url: string): void {
     '',
     'Set up the CLI, then create and run a webtask:',
     '',
-    `  ext-compilers init --url ${url} --token ${token} --container ${EXAMPLE_CONTAINER}`,
+    `  ${program} init --url ${url} --token ${token} --container ${EXAMPLE_CONTAINER}`,
     `  curl -X PUT ${url}/api/webtask/${EXAMPLE_CONTAINER}/hello -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" -d ${hello}`,
     `  curl -X POST ${url}/api/run/${EXAMPLE_CONTAINER}/hello`,
     '',
