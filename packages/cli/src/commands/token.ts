@@ -74,7 +74,7 @@ export const tokenInspect: Command = {
     else {
       const rows = Object.entries(claims).flatMap(([key, value]): string[][] => {
         if (typeof value === 'object' && value !== null && !Array.isArray(value)) return Object.entries(value).map(([inner, v]) => [`Token.${key}.${inner}:`, String(v)]);
-        return [[`Token.${key}:`, Array.isArray(value) ? value.join(', ') : String(value)]];
+        return [[`Token.${key}:`, Array.isArray(value) ? value.join(', ') || '(none)' : String(value)]];
       });
       for (const line of table(rows)) out(line);
     }
