@@ -1,5 +1,5 @@
 import { createInProcessExecutor, createProcessExecutor, createWorkerExecutor } from './internal/executor.ts';
-import type { Executor, LogEntry, PoolOptions } from './internal/executor-types.ts';
+import type { Executor, JobWebtask, LogEntry, PoolOptions } from './internal/executor-types.ts';
 import type { Logger } from './internal/pipeline-types.ts';
 
 export type {
@@ -28,6 +28,13 @@ export interface ExecutorOptions extends PoolOptions {
    * it must not throw. Without it, lines print as they always have.
    */
   onLog?: ((entry: LogEntry) => void) | undefined;
+  /**
+   * With `onLog`: whether anybody wants the lines of a job of this webtask now (a server with no
+   * one streaming its container's logs says no). A job nobody wants is run without attribution —
+   * the cost of following its asynchronous work — and adds no timing entry; its lines go to
+   * `onLog` unattributed (`webtask: undefined`). Asked once per job; default: always.
+   */
+  logWanted?: ((webtask: JobWebtask) => boolean) | undefined;
 }
 
 /**
@@ -38,7 +45,7 @@ export interface ExecutorOptions extends PoolOptions {
  */
 export function createExecutor(options: ExecutorOptions = {}): Executor {
   const sandbox = options.sandbox ?? 'in-process';
-  if (sandbox === 'in-process') return createInProcessExecutor({ logger: options.logger, onLog: options.onLog });
+  if (sandbox === 'in-process') return createInProcessExecutor({ logger: options.logger, onLog: options.onLog, logWanted: options.logWanted });
   if (sandbox === 'worker') return createWorkerExecutor(options);
   if (sandbox === 'process') return createProcessExecutor(options);
   throw new TypeError(`createExecutor: sandbox must be 'in-process', 'worker' or 'process'`);

@@ -181,6 +181,20 @@ inProcess('without onLog the console is left alone', async () => {
   assert.equal(printed, [['plain']]);
 });
 
+inProcess('logWanted: a job nobody wants runs unattributed and adds no timing entry', async () => {
+  for (const sandbox of ['in-process', 'worker'] as Sandbox[]) {
+    const entries: LogEntry[] = [];
+    const executor = createExecutor({ sandbox, size: 1, onLog: (entry) => void entries.push(entry), logWanted: (webtask) => webtask.id === 'wanted' });
+    const code = "module.exports = (cb) => { console.log('hello'); cb(); };";
+    await executor.run({ webtask: createJobWebtask('unwanted', code), request: get() });
+    await executor.run({ webtask: createJobWebtask('wanted', code), request: get() });
+    for (let i = 0; i < 100 && entries.filter((entry) => entry.webtask === 'wanted').length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await executor.close();
+    assert.equal(entries.filter((entry) => entry.webtask === 'unwanted'), [], sandbox);
+    assert.equal(entries.filter((entry) => entry.webtask === 'wanted').map((entry) => [entry.message, Boolean(entry.timing)]).sort(), [['hello', false], [entries.find((e) => e.timing)?.message, true]].sort(), sandbox);
+  }
+});
+
 inProcess.run();
 
 // A guest's console lines reach the host's stdout on their own (a worker's stdout is the host's,

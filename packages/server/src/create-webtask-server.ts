@@ -75,6 +75,11 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
       memoryLimit: options.memoryLimit,
       timeout,
       logger: { info: () => {}, warn: () => {}, error: (...args: unknown[]) => logger.error(...args) },
+      // Lines and timings are followed only for containers someone streams.
+      logWanted: (webtask) => {
+        const where = webtasks.identify(webtask.id);
+        return where !== undefined && hub.listening(where.container);
+      },
       onLog: (entry) => {
         const where = entry.webtask === undefined ? undefined : webtasks.identify(entry.webtask);
         if (!where) return;

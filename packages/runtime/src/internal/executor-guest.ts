@@ -73,9 +73,19 @@ export function runJob(job: Omit<ExecutorJob, 'storage'>, environment: GuestEnvi
 function runScoped(known: Known, request: JobRequest, environment: GuestEnvironment): Promise<JobResult> {
   const id = request.id ?? requestId();
   const { onLog } = environment;
-  if (!onLog) return run(known, request, id, environment);
-  return scopes.run({ webtask: known.webtask.id, requestId: id, onLog }, run, known, request, id, environment);
+  if (!onLog) {
+    // Once used, the scopes' hooks cost every promise of the process something: with no scoped
+    // job left, they are turned off until a job wants them again.
+    if (scoped === 0) scopes.disable();
+    return run(known, request, id, environment);
+  }
+  scoped++;
+  const result = scopes.run({ webtask: known.webtask.id, requestId: id, onLog }, run, known, request, id, environment);
+  void result.finally(() => scoped--);
+  return result;
 }
+
+let scoped = 0;
 
 function run(known: Known, request: JobRequest, id: string, environment: GuestEnvironment): Promise<JobResult> {
   const { webtask } = known;
@@ -156,13 +166,14 @@ export function serveGuest(channel: GuestChannel): void {
   };
   // Jobs run one at a time, in the order they came: those behind the running one have not
   // started, so the host can give them to another guest if this one fails.
-  const jobs: { id: number; known: Known | undefined; request: JobRequest }[] = [];
+  const jobs: { id: number; known: Known | undefined; request: JobRequest; log: boolean }[] = [];
+  const unscoped: GuestEnvironment = { ...environment, onLog: undefined };
   let running = false;
   const next = (): void => {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
-    const result = job.known ? runScoped(job.known, job.request, environment) : Promise.resolve(unknownWebtask());
+    const result = job.known ? runScoped(job.known, job.request, job.log ? environment : unscoped) : Promise.resolve(unknownWebtask());
     result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
       channel.send({ type: 'result', id: job.id, statusCode, headers, body, timing, requestId: resultId });
       next();
@@ -179,7 +190,7 @@ export function serveGuest(channel: GuestChannel): void {
     }
     // Looked up as it arrives, in the host's order: the host's count of what this guest knows relies on it.
     const known = typeof message.webtask === 'string' ? webtasks.get(message.webtask) : remember(message.webtask);
-    jobs.push({ id: message.id, known, request: message.request });
+    jobs.push({ id: message.id, known, request: message.request, log: message.log });
     if (!running) next();
   };
   channel.onMessage((message) => {

@@ -131,7 +131,7 @@ export interface StorageReply {
  * the same webtask carry only its id (`webtask: string`), the guest remembering the rest.
  */
 export type HostMessage =
-  | { type: 'run'; id: number; webtask: JobWebtask | string; request: JobRequest }
+  | { type: 'run'; id: number; webtask: JobWebtask | string; request: JobRequest; log: boolean }
   | { type: 'storage'; sid: number; reply: StorageReply };
 
 /** Guest → host. */

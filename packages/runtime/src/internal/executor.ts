@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnChild } from './child-transport.ts';
 import { logToJob, patchConsole, runJob, scopedLogger } from './executor-guest.ts';
-import type { Executor, LogSink, PoolOptions } from './executor-types.ts';
+import type { Executor, JobWebtask, LogSink, PoolOptions } from './executor-types.ts';
 import { createPool, poolSettings } from './pool.ts';
 import { timingEntry } from './timing-entry.ts';
 import { createHandle, documentOf } from './storage-handle.ts';
@@ -15,6 +15,7 @@ import { spawnWorker } from './worker-transport.ts';
 export interface LogOptions {
   logger?: Logger | undefined;
   onLog?: LogSink | undefined;
+  logWanted?: ((webtask: JobWebtask) => boolean) | undefined;
 }
 
 /**
@@ -27,8 +28,10 @@ export function createInProcessExecutor(options: LogOptions = {}): Executor {
   const release = onLog ? holdConsole() : undefined;
   return {
     run: async (job) => {
-      const result = await runJob(job, { storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})), logger, onLog });
-      if (onLog && result.timing) onLog(timingEntry(job.webtask.id, result.requestId, result.timing));
+      const wanted = onLog !== undefined && (options.logWanted?.(job.webtask) ?? true);
+      const storage = () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({}));
+      const result = await runJob(job, { storage, logger, onLog: wanted ? onLog : undefined });
+      if (wanted && result.timing) onLog(timingEntry(job.webtask.id, result.requestId, result.timing));
       return result;
     },
     close: () => Promise.resolve(release?.()),

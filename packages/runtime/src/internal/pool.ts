@@ -34,6 +34,8 @@ export const DEFAULT_PREFETCH = 8;
 interface Pending {
   id: number;
   job: ExecutorJob;
+  /** Whether the job's lines are wanted: run in an attributed scope, and a timing entry at the end. */
+  log: boolean;
   resolve(result: JobResult): void;
 }
 
@@ -56,16 +58,17 @@ export interface PoolSettings {
   prefetch: number;
   logger: Logger;
   onLog: LogSink | undefined;
+  logWanted: ((webtask: JobWebtask) => boolean) | undefined;
 }
 
-export function poolSettings(options: PoolOptions & { onLog?: LogSink | undefined }): PoolSettings {
+export function poolSettings(options: PoolOptions & { onLog?: LogSink | undefined; logWanted?: ((webtask: JobWebtask) => boolean) | undefined }): PoolSettings {
   const size = options.size ?? Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(size) || size < 1) throw new TypeError('The pool size must be a positive integer');
   const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
   if (!Number.isInteger(prefetch) || prefetch < 0) throw new TypeError('The prefetch must be a non-negative integer');
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError('The timeout must be a non-negative number of ms');
-  return { size, timeout, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, prefetch, logger: options.logger ?? console, onLog: options.onLog };
+  return { size, timeout, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, prefetch, logger: options.logger ?? console, onLog: options.onLog, logWanted: options.logWanted };
 }
 
 /**
@@ -106,7 +109,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
     const { webtask, request } = pending.job;
     const known = slot.known.get(webtask.id) === webtask;
     if (!known) slot.known.set(webtask.id, webtask);
-    slot.outbox.push({ type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request });
+    slot.outbox.push({ type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request, log: pending.log });
     if (!flushing) {
       flushing = true;
       setImmediate(flush);
@@ -173,7 +176,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
         else clearTimeout(slot.timer);
         const { body, timing, requestId } = message;
         const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
-        if (settings.onLog && timing) settings.onLog(timingEntry(running.job.webtask.id, requestId, timing));
+        if (settings.onLog && running.log && timing) settings.onLog(timingEntry(running.job.webtask.id, requestId, timing));
         running.resolve(result);
         return dispatch();
       }
@@ -204,7 +207,8 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
     run(job) {
       if (closed) return Promise.resolve(faultResult({ kind: 'closed' }, job.webtask, sandbox));
       return new Promise((resolve) => {
-        queue.push({ id: nextId++, job, resolve });
+        const log = settings.onLog !== undefined && (settings.logWanted?.(job.webtask) ?? true);
+        queue.push({ id: nextId++, job, log, resolve });
         dispatch();
       });
     },

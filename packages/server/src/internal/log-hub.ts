@@ -13,6 +13,8 @@ export interface LogRecord {
 }
 
 export interface LogHub {
+  /** Whether anybody streams `container`'s logs now. */
+  listening(container: string): boolean;
   publish(record: LogRecord): void;
   /** Stream a container's records to `res` as Server-Sent Events until the client goes away. */
   subscribe(container: string, res: ServerResponse): void;
@@ -30,6 +32,7 @@ export function createLogHub(): LogHub {
   }, HEARTBEAT);
   heartbeat.unref();
   return {
+    listening: (container) => listeners.has(container),
     publish(record) {
       const set = listeners.get(record.container);
       if (!set) return;

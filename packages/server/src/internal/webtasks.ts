@@ -33,6 +33,7 @@ const MAX_CACHED = 10_000;
 export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): Webtasks {
   const jobs = new Map<string, { version: string; webtask: Promise<JobWebtask> }>();
   const storages = new Map<string, Promise<WebtaskStorage>>();
+  const places = new Map<string, { container: string; name: string | undefined }>();
   const key = (container: string, name: string): string => `${container}\u0000${name}`;
   const bounded = <V>(map: Map<string, V>, k: string, value: V): V => {
     if (map.size >= MAX_CACHED) map.delete(map.keys().next().value as string);
@@ -91,12 +92,17 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
       storages.delete(key(container, name));
     },
     identify(id) {
-      try {
-        const [kind, container, name] = JSON.parse(id) as [string, string, string];
-        return { container, name: kind === 'webtask' ? name : undefined };
-      } catch {
-        return undefined;
+      let where = places.get(id);
+      if (where === undefined) {
+        try {
+          const [kind, container, name] = JSON.parse(id) as [string, string, string];
+          where = { container, name: kind === 'webtask' ? name : undefined };
+        } catch {
+          return undefined;
+        }
+        bounded(places, id, where);
       }
+      return where;
     },
   };
 }
