@@ -11,6 +11,7 @@ export type {
   JobSettings,
   JobWebtask,
   LogEntry,
+  ServeJob,
 } from './internal/executor-types.ts';
 
 /** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */

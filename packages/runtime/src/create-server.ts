@@ -3,7 +3,6 @@ import { createExecutor, type Sandbox } from './create-executor.ts';
 import { createJobWebtask } from './create-job-webtask.ts';
 import { createHandle } from './internal/storage-handle.ts';
 import { requestTiming } from './internal/timing.ts';
-import { readJobRequest, tooLarge, writeResult } from './internal/executor-request.ts';
 import { runWebtask } from './internal/pipeline.ts';
 import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
 import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
@@ -74,12 +73,7 @@ function isolatedServer(code: string | AnyWebtaskFunction, options: CreateServer
   const executor = createExecutor({ sandbox, size: options.workers, timeout: settings.timeout, memoryLimit: options.memoryLimit, prefetch: options.prefetch, logger: settings.logger });
   const webtask = createJobWebtask('server', code, options);
   const storage = createHandle(settings.document!);
-  const server = createHttpServer((req, res) => {
-    readJobRequest(req, settings.maxBodySize, (request) => {
-      if (!request) return writeResult(res, tooLarge(settings.maxBodySize));
-      executor.run({ webtask, request, storage }).then((result) => writeResult(res, result));
-    });
-  });
+  const server = createHttpServer((req, res) => void executor.serve({ webtask, storage }, req, res));
   server.on('close', () => void executor.close());
   return server;
 }

@@ -12,6 +12,7 @@ export {
   type JobWebtask,
   type LogEntry,
   type Sandbox,
+  type ServeJob,
 } from './create-executor.ts';
 export { createJobWebtask, type JobWebtaskOptions } from './create-job-webtask.ts';
 export { type CreateServerOptions, createServer } from './create-server.ts';

@@ -1,5 +1,7 @@
 // createExecutor(): one executor serving many webtasks, the same answers from every sandbox,
 // bytes kept as bytes, storage per webtask, and the jobs waiting in a guest that fails.
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createExecutor, createJobWebtask, createStorage, type Executor, type JobRequest, type Sandbox } from '@ext-compilers/runtime';
@@ -67,6 +69,23 @@ for (const sandbox of ['in-process', 'worker', 'process'] as Sandbox[]) {
     assert.match(json(result.body).message, /Unexpected|Invalid|SyntaxError/);
     const ok = createJobWebtask(`ok-${sandbox}`, 'module.exports = (cb) => cb(null, { ok: true });');
     assert.equal(json((await executor.run({ webtask: ok, request: get() })).body), { ok: true });
+  });
+
+  test('serve: answers on the HTTP request itself, with the url and storage of the job', async () => {
+    const storage = createStorage({ initialData: { hits: 0 } });
+    const webtask = createJobWebtask(`serve-${sandbox}`, `module.exports = (ctx, cb) => ctx.storage.get((e, d) => ctx.storage.set({ hits: d.hits + 1 }, () => cb(null, { url: ctx.query, hits: d.hits + 1, body: ctx.body })));`, { maxBodySize: 64 });
+    const server = createHttpServer((req, res) => void executor.serve({ webtask, storage, url: '/inner?x=1' }, req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/outer`;
+    try {
+      const answer = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+      assert.equal([answer.status, await answer.json()], [200, { url: { x: '1' }, hits: 1, body: { a: 1 } }]);
+      const tooLarge = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(100) }) });
+      assert.is(tooLarge.status, 413);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   if (sandbox !== 'in-process') {

@@ -1,17 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { format } from 'node:util';
 import { createModuleStore, type ModuleStore } from '@ext-compilers/modules';
 import type { WebtaskStorage } from '../create-storage.ts';
 import { compile } from '../compile.ts';
 import { createLru } from './cache.ts';
-import type { ExecutorJob, GuestMessage, HostMessage, JobRequest, JobResult, JobWebtask, LogEntry, LogLevel, LogSink, StorageReply } from './executor-types.ts';
+import type { ExecutorJob, ServeJob, GuestMessage, HostMessage, JobRequest, JobResult, JobWebtask, LogEntry, LogLevel, LogSink, StorageReply } from './executor-types.ts';
 import { GUEST_WEBTASKS } from './pool.ts';
 import { createProxyHandle } from './executor-storage.ts';
 import { LightRequest } from './light-request.ts';
 import { LightResponse } from './light-response.ts';
 import { runWebtask } from './pipeline.ts';
 import { answerCompileError } from './pipeline-compile.ts';
-import type { AnyWebtaskFunction, Logger } from './pipeline-types.ts';
+import type { AnyWebtaskFunction, Logger, PipelineRequest, PipelineResponse } from './pipeline-types.ts';
 import { requestId } from './request-id.ts';
 import { type RequestTiming, requestTiming } from './timing.ts';
 
@@ -66,44 +67,67 @@ function remember(webtask: JobWebtask): Known {
  * uses: the very code path of every executor, in this process, a worker or a child.
  */
 export function runJob(job: Omit<ExecutorJob, 'storage'>, environment: GuestEnvironment): Promise<JobResult> {
-  return runScoped(remember(job.webtask), job.request, environment);
+  return runKnown(remember(job.webtask), job.request, environment);
+}
+
+function runKnown(entry: Known, request: JobRequest, environment: GuestEnvironment): Promise<JobResult> {
+  const id = request.id ?? requestId();
+  return scoped(entry, id, environment, (known, env) =>
+    new Promise((resolve) => {
+      const body = request.body && Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+      const req = new LightRequest({ method: request.method, url: request.url, headers: request.headers, body });
+      const timing = { current: undefined as RequestTiming | undefined };
+      const res = new LightResponse(({ statusCode, headers, body }) =>
+        resolve({ statusCode, headers, body: typeof body === 'string' ? Buffer.from(body) : body, requestId: id, timing: finished(timing.current) }),
+      );
+      start(known, req, res, id, env, timing);
+    }),
+  );
+}
+
+/**
+ * Answer a request on Node's own request and response, in this process: the body streamed by the
+ * pipeline, nothing buffered or copied. Resolves with the timing once the response is finished.
+ */
+export function serveJob(job: ServeJob, req: IncomingMessage, res: ServerResponse, environment: GuestEnvironment): Promise<{ requestId: string; timing: JobResult['timing'] }> {
+  const id = job.id ?? requestId();
+  if (job.url !== undefined) req.url = job.url;
+  return scoped(remember(job.webtask), id, environment, (known, env) =>
+    new Promise((resolve) => {
+      const timing = { current: undefined as RequestTiming | undefined };
+      const done = (): void => resolve({ requestId: id, timing: finished(timing.current) });
+      if (res.writableFinished) return done();
+      res.once('close', done);
+      start(known, req as unknown as PipelineRequest, res as unknown as PipelineResponse, id, env, timing);
+    }),
+  );
+}
+
+function start(known: Known, req: PipelineRequest, res: PipelineResponse, id: string, environment: GuestEnvironment, timing: { current: RequestTiming | undefined }): void {
+  const settings = { ...known.webtask.settings, document: undefined, storage: environment.storage(known.webtask), logger: environment.logger };
+  const waited = known.fn === undefined;
+  compiled(known, environment).then(
+    (fn) => runWebtask(fn, req, res, settings, id, (timing.current = requestTiming(fn, waited))),
+    (error: unknown) => answerCompileError(res, error),
+  );
 }
 
 // Compile and invocation run in the job's scope only when someone listens: no scope, no cost.
-function runScoped(known: Known, request: JobRequest, environment: GuestEnvironment): Promise<JobResult> {
-  const id = request.id ?? requestId();
+function scoped<T>(known: Known, id: string, environment: GuestEnvironment, work: (known: Known, environment: GuestEnvironment) => Promise<T>): Promise<T> {
   const { onLog } = environment;
   if (!onLog) {
     // Once used, the scopes' hooks cost every promise of the process something: with no scoped
     // job left, they are turned off until a job wants them again.
-    if (scoped === 0) scopes.disable();
-    return run(known, request, id, environment);
+    if (scopedJobs === 0) scopes.disable();
+    return work(known, environment);
   }
-  scoped++;
-  const result = scopes.run({ webtask: known.webtask.id, requestId: id, onLog }, run, known, request, id, environment);
-  void result.finally(() => scoped--);
+  scopedJobs++;
+  const result = scopes.run({ webtask: known.webtask.id, requestId: id, onLog }, work, known, environment);
+  void result.finally(() => scopedJobs--);
   return result;
 }
 
-let scoped = 0;
-
-function run(known: Known, request: JobRequest, id: string, environment: GuestEnvironment): Promise<JobResult> {
-  const { webtask } = known;
-  const settings = { ...webtask.settings, document: undefined, storage: environment.storage(webtask), logger: environment.logger };
-  return new Promise((resolve) => {
-    const body = request.body && Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
-    const req = new LightRequest({ method: request.method, url: request.url, headers: request.headers, body });
-    let timing: RequestTiming | undefined;
-    const res = new LightResponse(({ statusCode, headers, body }) =>
-      resolve({ statusCode, headers, body: typeof body === 'string' ? Buffer.from(body) : body, requestId: id, timing: finished(timing) }),
-    );
-    const waited = known.fn === undefined;
-    compiled(known, environment).then(
-      (fn) => runWebtask(fn, req, res, settings, id, (timing = requestTiming(fn, waited))),
-      (error: unknown) => answerCompileError(res, error),
-    );
-  });
-}
+let scopedJobs = 0;
 
 function finished(timing: RequestTiming | undefined): JobResult['timing'] {
   return timing && { compile: timing.compile, modules: timing.modules, user: timing.user ?? 0 };
@@ -173,7 +197,7 @@ export function serveGuest(channel: GuestChannel): void {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
-    const result = job.known ? runScoped(job.known, job.request, job.log ? environment : unscoped) : Promise.resolve(unknownWebtask());
+    const result = job.known ? runKnown(job.known, job.request, job.log ? environment : unscoped) : Promise.resolve(unknownWebtask());
     result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
       channel.send({ type: 'result', id: job.id, statusCode, headers, body, timing, requestId: resultId });
       next();

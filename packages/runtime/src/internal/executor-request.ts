@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JobRequest, JobResult } from './executor-types.ts';
+import type { Executor, JobRequest, JobResult, ServeJob } from './executor-types.ts';
 
 /**
  * Read a request's body as bytes, up to `limit`, for a job. Over the limit the rest is discarded
@@ -43,4 +43,22 @@ export function writeResult(res: ServerResponse, result: JobResult): void {
   if (res.writableEnded || res.destroyed) return;
   res.writeHead(result.statusCode, result.headers);
   res.end(result.body);
+}
+
+/** `Executor.serve` of an executor that runs jobs elsewhere: read the body, run, write the result. */
+export function serveByRunning(executor: Executor, job: ServeJob, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const limit = job.webtask.settings.maxBodySize;
+  return new Promise((resolve) => {
+    readJobRequest(req, limit, (request) => {
+      if (!request) {
+        writeResult(res, tooLarge(limit));
+        return resolve();
+      }
+      const url = job.url ?? request.url;
+      executor.run({ webtask: job.webtask, request: { ...request, id: job.id, url }, storage: job.storage }).then((result) => {
+        writeResult(res, result);
+        resolve();
+      });
+    });
+  });
 }

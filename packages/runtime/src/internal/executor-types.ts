@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchLimits } from './fetch-compiler.ts';
 import type { Logger } from './pipeline-types.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
@@ -91,8 +92,24 @@ export interface JobResult {
 }
 
 /** Where webtasks run: the in-process pipeline, a pool of worker threads, or a pool of child processes. */
+/** An HTTP request of a webtask, answered on Node's own request and response: see `Executor.serve`. */
+export interface ServeJob {
+  webtask: JobWebtask;
+  storage?: WebtaskStorage | undefined;
+  /** The request id (as `JobRequest.id`). */
+  id?: string | undefined;
+  /** The URL the webtask sees (a server's path after the webtask's name); default `req.url`. */
+  url?: string | undefined;
+}
+
 export interface Executor {
   run(job: ExecutorJob): Promise<JobResult>;
+  /**
+   * Answer an HTTP request with a webtask. In-process, on `req` and `res` themselves (the body
+   * streamed by the pipeline, nothing buffered); a pool reads the body (up to the webtask's
+   * `maxBodySize`, else 413), runs the job and writes its result. Resolves once answered.
+   */
+  serve(job: ServeJob, req: IncomingMessage, res: ServerResponse): Promise<void>;
   close(): Promise<void>;
 }
 

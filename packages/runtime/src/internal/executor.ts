@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnChild } from './child-transport.ts';
-import { logToJob, patchConsole, runJob, scopedLogger } from './executor-guest.ts';
+import type { WebtaskStorage } from '../create-storage.ts';
+import { logToJob, patchConsole, runJob, scopedLogger, serveJob } from './executor-guest.ts';
 import type { Executor, JobWebtask, LogSink, PoolOptions } from './executor-types.ts';
 import { createPool, poolSettings } from './pool.ts';
 import { timingEntry } from './timing-entry.ts';
@@ -26,13 +27,22 @@ export function createInProcessExecutor(options: LogOptions = {}): Executor {
   const { onLog } = options;
   const logger = onLog ? scopedLogger(onLog) : (options.logger ?? console);
   const release = onLog ? holdConsole() : undefined;
+  const environment = (job: { storage?: WebtaskStorage | undefined }, wanted: boolean) => ({
+    storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})),
+    logger,
+    onLog: wanted ? onLog : undefined,
+  });
   return {
     run: async (job) => {
       const wanted = onLog !== undefined && (options.logWanted?.(job.webtask) ?? true);
-      const storage = () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({}));
-      const result = await runJob(job, { storage, logger, onLog: wanted ? onLog : undefined });
+      const result = await runJob(job, environment(job, wanted));
       if (wanted && result.timing) onLog(timingEntry(job.webtask.id, result.requestId, result.timing));
       return result;
+    },
+    serve: async (job, req, res) => {
+      const wanted = onLog !== undefined && (options.logWanted?.(job.webtask) ?? true);
+      const { requestId, timing } = await serveJob(job, req, res, environment(job, wanted));
+      if (wanted && timing) onLog(timingEntry(job.webtask.id, requestId, timing));
     },
     close: () => Promise.resolve(release?.()),
   };
@@ -67,6 +77,7 @@ export function createProcessExecutor(options: PoolOptions & LogOptions = {}): E
   const pool = createPool(() => spawnChild(settings.memoryLimit, writable), settings, 'process');
   return {
     run: pool.run,
+    serve: pool.serve,
     close: async () => {
       await pool.close();
       rmSync(writable, { recursive: true, force: true });

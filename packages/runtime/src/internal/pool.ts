@@ -6,6 +6,7 @@ import { answerStorage } from './executor-storage.ts';
 import { documentOf } from './storage-handle.ts';
 import { createLru, type Lru } from './cache.ts';
 import { timingEntry } from './timing-entry.ts';
+import { serveByRunning } from './executor-request.ts';
 import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './executor-types.ts';
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
@@ -203,7 +204,8 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   };
 
   for (let i = 0; i < settings.size; i++) start();
-  return {
+  const executor: Executor = {
+    serve: (job, req, res) => serveByRunning(executor, job, req, res),
     run(job) {
       if (closed) return Promise.resolve(faultResult({ kind: 'closed' }, job.webtask, sandbox));
       return new Promise((resolve) => {
@@ -225,6 +227,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
       await Promise.all(stopping);
     },
   };
+  return executor;
 }
 
 const LEVELS = new Set<unknown>(['info', 'warn', 'error']);

@@ -20,8 +20,9 @@ export function createRunRoutes(ctx: RouteContext & { limiter: RateLimiter }): [
     const record = await store.get(container!, name!);
     if (!record) throw new HttpError(404, `No such webtask: ${name}`);
     const webtask = await webtasks.job(record, () => store.get(container!, name!, { decrypt: true }));
-    const [body, storage] = await Promise.all([readBytes(req, maxBodySize), webtasks.storage(container!, name!)]);
-    send(res, await executor.run({ webtask, request: jobRequest(req, `/${rest}${url.search}`, body), storage }));
+    const storage = await webtasks.storage(container!, name!);
+    // The executor answers on the request itself: in-process, the body streams into the pipeline.
+    await executor.serve({ webtask, storage, url: `/${rest}${url.search}` }, req, res);
   };
 
   const adhoc: Handler = async (req, res, url, [container]) => {
