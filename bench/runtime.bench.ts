@@ -115,7 +115,7 @@ async function benchSimulate() {
 // ---------------------------------------------------------------------------------------------
 // 2 and 3. HTTP: each server in a child process, the load generator (autocannon) in this one.
 
-type ServerKind = 'floor' | 'ours' | 'reference' | 'worker';
+type ServerKind = 'floor' | 'ours' | 'reference' | 'worker' | 'timed';
 
 /** The floor: node:http, the body read and parsed, the hook called directly, the same envelope written. */
 async function floorServer(): Promise<Server> {
@@ -139,14 +139,17 @@ async function floorServer(): Promise<Server> {
 async function makeServer(kind: ServerKind): Promise<Server> {
   const options = { meta: META, secrets: SECRETS, logger: quiet };
   if (kind === 'floor') return floorServer();
-  if (kind === 'ours') return createServer(POINT.hook, options);
-  if (kind === 'worker') return createServer(POINT.hook, { ...options, sandbox: 'worker' } as never);
+  // The floor answers the envelope and nothing else: ours too, without the Server-Timing header
+  // createServer adds by default ('timed' measures it with the header, for information).
+  if (kind === 'ours') return createServer(POINT.hook, { ...options, serverTiming: false });
+  if (kind === 'timed') return createServer(POINT.hook, options);
+  if (kind === 'worker') return createServer(POINT.hook, { ...options, serverTiming: false, sandbox: 'worker' } as never);
   return reference.createServer(await referenceHook(), { secrets: SECRETS, logger: quiet });
 }
 
 async function benchHttp() {
   const only = process.argv.find((arg) => arg.startsWith('--kinds='))?.slice('--kinds='.length).split(',');
-  const kinds = (['floor', 'ours', 'reference', 'worker'] as const).filter((kind) => kind === 'floor' || !only || only.includes(kind));
+  const kinds = (['floor', 'ours', 'reference', 'worker', 'timed'] as const).filter((kind) => kind === 'floor' || !only || only.includes(kind));
   const target = { path: '/', body: BODY, headers: HEADERS };
   const { requests_per_s: m, samples_rps, notes } = await raceHttp(SELF, kinds, () => target, HTTP);
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
@@ -154,6 +157,7 @@ async function benchHttp() {
     ours_over_floor: ratio(m.ours, m.floor),
     ours_over_reference: ratio(m.ours, m.reference),
     worker_over_ours: ratio(m.worker, m.ours),
+    timed_over_ours: ratio(m.timed, m.ours),
   };
   const at = (value: number | undefined, target: number) => (value === undefined ? undefined : value >= target);
   const pass = {
@@ -313,6 +317,7 @@ async function main(): Promise<void> {
   console.log(
     `| ${k(r.floor)} | ${k(r.reference)} | ${k(r.ours)} | ${k(r.worker)} | ${x(http.ratios.ours_over_floor)} ${verdict(http.pass.vs_floor)} | ${x(http.ratios.ours_over_reference)} ${verdict(http.pass.vs_reference)} | ${x(http.ratios.worker_over_ours)} ${verdict(http.pass.worker)} |`,
   );
+  console.log(`\nWith createServer's default Server-Timing header (not sent by the floor): ${k(r.timed)}, ${x(http.ratios.timed_over_ours)} of ours without it.`);
   for (const note of http.notes) console.log(`\n${note}`);
 
   console.log(`\n## Memory: ${mem.hooks} distinct compiled hooks held (heap after a forced GC, minus the baseline)\n`);

@@ -16,7 +16,7 @@ export interface CreateServerOptions extends RuntimeOptions, PassedCompileOption
   workers?: number | undefined;
   /** `worker`/`process`: the heap limit of each worker or child in MB; default 128. */
   memoryLimit?: number | undefined;
-  /** `worker`/`process`: jobs sent ahead to a busy worker or child; default 8 (see `createExecutor()`). */
+  /** `worker`/`process`: jobs sent ahead to a busy worker or child; default 16 (see `createExecutor()`). */
   prefetch?: number | undefined;
 }
 

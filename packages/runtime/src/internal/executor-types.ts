@@ -122,7 +122,7 @@ export interface PoolOptions {
   /** Heap limit of each worker or child, in MB (default 128). */
   memoryLimit?: number | undefined;
   /**
-   * Jobs sent ahead to one worker or child while it runs one (default 8). The guest runs them one
+   * Jobs sent ahead to one worker or child while it runs one (default 16). The guest runs them one
    * at a time, in order; a fault answers the running one and the others go to another guest,
    * never having started. 0: one job per guest at a time.
    */

@@ -30,7 +30,7 @@ export const GUEST_WEBTASKS = 1000;
 // guest receives the same jobs: what the host counts as known is always still in the guest.
 const HOST_KNOWN = GUEST_WEBTASKS / 2;
 
-export const DEFAULT_PREFETCH = 8;
+export const DEFAULT_PREFETCH = 16;
 
 interface Pending {
   id: number;
