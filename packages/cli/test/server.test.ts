@@ -179,6 +179,23 @@ test('hooks: create (disabled), enable disables the other of its type, ls, invok
   })());
 });
 
+test('hook create --actions: an Actions-style hook, answering the same envelope', () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    const code = "exports.onExecuteCredentialsExchange = async (event, api) => { api.accessToken.setCustomClaim('https://example.com/by', 'actions'); };";
+    const created = await cli('hook', 'create', 'credentials-exchange', file('actions.js', code), '--name', 'modern', '--actions');
+    assert.is(created.code, 0, created.stderr);
+    const hook = json((await cli('inspect', 'modern', '--decrypt', '--json')).stdout);
+    assert.is(hook.meta['wt-compiler'], 'ext-compilers/actions/client-credentials-exchange');
+    const body = { client: { id: 'client-1', name: 'billing' }, scope: ['read'], audience: 'https://api.example.com', context: {} };
+    const answer = await post(hook.webtask_url, body, { authorization: `Bearer ${hook.meta['auth0-extension-secret']}` });
+    assert.equal([answer.body.status, answer.body.data], ['success', { scope: ['read'], 'https://example.com/by': 'actions' }]);
+    const refused = await cli('hook', 'create', 'password-exchange', file('actions.js', code), '--name', 'nope', '--actions');
+    assert.is(refused.code, 2);
+    assert.match(refused.stderr, 'password-exchange has no Actions-style compiler');
+  })());
+});
+
 test('logs: a console line of a hook, while it runs', () => {
   setup.ready();
   return within(30_000, (async () => {

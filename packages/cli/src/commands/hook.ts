@@ -15,6 +15,8 @@ const POINTS: Record<string, string> = {
   'send-phone-message': 'send-phone-message',
 };
 const TYPES = Object.keys(POINTS);
+// The types whose point also has an Actions-style compiler (exports.onExecute… = async (event, api)).
+const ACTIONS = new Set(['credentials-exchange', 'pre-user-registration', 'post-user-registration', 'post-change-password', 'send-phone-message']);
 const SECRET_KEY = 'auth0-extension-secret';
 const DISABLED = 'auth0-extension-disabled';
 
@@ -30,7 +32,7 @@ const enabled = (webtask: { meta?: Record<string, string> | undefined }): boolea
 export const hookCreate: Command = {
   name: 'hook create',
   summary: 'Create a hook (an Auth0 extensibility point webtask), disabled, with a fresh Bearer secret.',
-  description: `TYPE is one of ${TYPES.join(', ')}. The webtask gets the hook metadata (auth0-extension=runtime, auth0-extension-name=TYPE, wt-compiler=ext-compilers/<point>) and a random 32-byte auth0-extension-secret, in its metadata (for the caller) and in its secrets (for the compiler's Bearer check). Re-creating a hook of the same type keeps its secret; a webtask that is not a hook, or a hook of another type, is never overwritten.`,
+  description: `TYPE is one of ${TYPES.join(', ')}. The webtask gets the hook metadata (auth0-extension=runtime, auth0-extension-name=TYPE, wt-compiler=ext-compilers/<point>) and a random 32-byte auth0-extension-secret, in its metadata (for the caller) and in its secrets (for the compiler's Bearer check). With --actions the hook is written in the Actions style (exports.onExecute<Trigger> = async (event, api) => …) and compiles with wt-compiler=ext-compilers/actions/<point>; callers cannot tell the difference. Re-creating a hook of the same type keeps its secret; a webtask that is not a hook, or a hook of another type, is never overwritten.`,
   args: [
     { name: 'TYPE', description: 'the extensibility point' },
     { name: 'FILE', description: 'the hook code' },
@@ -38,11 +40,14 @@ export const hookCreate: Command = {
   options: {
     name: { type: 'string', short: 'n', value: 'NAME', description: 'the webtask name (default: the file name without its extension)' },
     secret: { type: 'list', value: 'K=V', description: 'a secret of the hook (ctx.webtask.secrets.K)' },
+    actions: { type: 'boolean', description: 'the hook is Actions-style code (not for password-exchange)' },
   },
   client: true,
-  examples: ['ext-compilers hook create credentials-exchange exchange.js', 'ext-compilers hook enable exchange'],
+  examples: ['ext-compilers hook create credentials-exchange exchange.js', 'ext-compilers hook create credentials-exchange actions.js --actions', 'ext-compilers hook enable exchange'],
   async run(parsed) {
     const type = checkType(parsed.arg('TYPE')!);
+    const actions = parsed.flag('actions');
+    if (actions && !ACTIONS.has(type)) throw usageError(`${type} has no Actions-style compiler: use one of ${[...ACTIONS].join(', ')}, or leave out --actions.`);
     const file = parsed.arg('FILE')!;
     const code = await readUserFile(file);
     const name = parsed.string('name') ?? nameFromFile(file);
@@ -52,7 +57,7 @@ export const hookCreate: Command = {
     if (existing && typeOf(existing) !== type) throw new CliError(`webtask ${name} is a ${typeOf(existing)} hook, not ${type}: choose another --name, or "ext-compilers rm ${name}" first.`, EXIT.badRequest);
     // A hook's callers cache its metadata: keeping the secret of a re-created hook avoids a window of refused calls.
     const bearer = existing?.meta?.[SECRET_KEY] ?? randomBytes(32).toString('hex');
-    const meta = { ...existing?.meta, 'auth0-extension': 'runtime', 'auth0-extension-name': type, 'wt-compiler': `ext-compilers/${POINTS[type]}`, [SECRET_KEY]: bearer, [DISABLED]: '1' };
+    const meta = { ...existing?.meta, 'auth0-extension': 'runtime', 'auth0-extension-name': type, 'wt-compiler': `ext-compilers/${actions ? 'actions/' : ''}${POINTS[type]}`, [SECRET_KEY]: bearer, [DISABLED]: '1' };
     const secrets = { ...existing?.secrets, ...pairs(parsed.list('secret'), 'secret'), [SECRET_KEY]: bearer };
     const saved = await putWebtask(api, name, { code, secrets, meta });
     out(`Created ${type} hook ${saved.name} (disabled): ${saved.webtask_url}`);
