@@ -2,7 +2,7 @@
 // the file changes, on the same port; wt-compiler metadata honoured.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertBuilt, setUp, envWith, launch, tempDir, within } from './helpers.ts';
 
@@ -39,6 +39,24 @@ async function eventually(url: string, expected: unknown): Promise<void> {
 }
 
 for (const sandbox of ['in-process', 'worker']) {
+  test(`${sandbox}: 'use npm' — the versioned require is installed into the module store and loaded from it`, () => {
+    setup.ready();
+    return within(120_000, (async () => {
+      const file = join(dir, `npm-${sandbox}.js`);
+      writeFileSync(file, "'use npm';\nconst ms = require('ms@2.1.3');\nmodule.exports = (cb) => cb(null, { hour: ms('1h') });\n");
+      const modules = join(dir, `modules-${sandbox}`);
+      const serve = launch(['serve', file, '--port', '0', '--sandbox', sandbox, '--modules', modules], { env });
+      try {
+        const url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+) /))[1]!;
+        const response = await fetch(url, { signal: AbortSignal.timeout(100_000) });
+        assert.equal(await response.json(), { hour: 3_600_000 });
+        assert.ok(existsSync(join(modules, 'ms', '2.1.3')), 'installed in the store given');
+      } finally {
+        assert.is(await serve.stop(), 0);
+      }
+    })());
+  });
+
   test(`${sandbox}: serve a file, change it, get the new answer on the same port`, () => {
     setup.ready();
     return within(30_000, (async () => {

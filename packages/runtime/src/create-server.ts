@@ -1,4 +1,5 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { createModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Sandbox } from './create-executor.ts';
 import { createJobWebtask } from './create-job-webtask.ts';
 import { createHandle } from './internal/storage-handle.ts';
@@ -18,6 +19,11 @@ export interface CreateServerOptions extends RuntimeOptions, PassedCompileOption
   memoryLimit?: number | undefined;
   /** `worker`/`process`: jobs sent ahead to a busy worker or child; default 16 (see `createExecutor()`). */
   prefetch?: number | undefined;
+  /**
+   * The root of a module store for `'use npm'` (`createModuleStore({ root })`), with any sandbox:
+   * in-process it is opened here (unless `modules` is given), in a pool where the code runs.
+   */
+  modulesRoot?: string | undefined;
 }
 
 /**
@@ -36,6 +42,7 @@ export function createServer(codeOrFunction: string | AnyWebtaskFunction, option
   // Server-Timing is on for a server unless turned off.
   options = { ...options, serverTiming: options.serverTiming ?? true };
   if (sandbox !== 'in-process') return isolatedServer(codeOrFunction, options, sandbox);
+  if (options.modulesRoot !== undefined && options.modules === undefined) options = { ...options, modules: createModuleStore({ root: options.modulesRoot }) };
   const settings = resolveSettings(options);
   // The compile happened once, when the server was made: the first request reports it, later ones 0.
   let first = true;

@@ -1,13 +1,14 @@
 import { watch } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type CreateServerOptions, createServer, createStorage } from '@ext-compilers/runtime';
 import type { Command } from '../internal/command.ts';
 import { EXIT } from '../internal/errors.ts';
 import { pairs, readUserFile, secretsOf } from '../internal/inputs.ts';
 import { note, out } from '../internal/io.ts';
 import { listen, untilSignal } from '../internal/listen.ts';
+import { cliHome } from '../internal/profile.ts';
 import { sandboxOf } from './start.ts';
 
 const DEBOUNCE = 100;
@@ -22,7 +23,7 @@ interface Version {
 export const serve: Command = {
   name: 'serve',
   summary: 'Serve one webtask from a file on a local port, reloading when the file changes.',
-  description: "The file runs through the same pipeline as the server (wt-compiler metadata, 'use npm' resolved from local node_modules). Storage is kept in memory across reloads (--storage-file persists it).",
+  description: "The file runs through the same pipeline as the server: its wt-compiler metadata picks the compiler, and 'use npm' code gets its versioned requires (require('ms@2.1.3')) installed with npm into a module store (--modules, default ~/.ext-compilers/modules) and loaded from it. Storage is kept in memory across reloads (--storage-file persists it).",
   args: [{ name: 'FILE', description: 'the webtask code' }],
   options: {
     port: { type: 'integer', short: 'p', value: 'PORT', description: 'the port to listen on (0: any free port)', default: '8080' },
@@ -35,6 +36,7 @@ export const serve: Command = {
     'no-merge': { type: 'boolean', description: 'do not merge the parsed body into ctx.data' },
     'storage-file': { type: 'string', value: 'FILE', description: 'persist ctx.storage to this JSON file' },
     sandbox: { type: 'string', value: 'KIND', description: 'where the code runs: in-process, worker or process', default: 'in-process' },
+    modules: { type: 'string', value: 'DIR', description: "the module store for 'use npm' (default: ~/.ext-compilers/modules, or $EXT_COMPILERS_HOME/modules)" },
   },
   examples: ['ext-compilers serve hello.js', 'ext-compilers serve hook.js --meta wt-compiler=ext-compilers/client-credentials-exchange --secret auth0-extension-secret=s3cret'],
   async run(parsed) {
@@ -53,6 +55,7 @@ export const serve: Command = {
       shortcutFavicon: true,
       dirname: dirname(file),
       filename: basename(file),
+      modulesRoot: resolve(parsed.string('modules') ?? join(cliHome(), 'modules')),
     };
     let current = version(code, options);
     const front = createHttpServer((req, res) => {

@@ -13,9 +13,14 @@ export interface Connection {
 
 export type Profiles = Record<string, Connection>;
 
+/** The CLI's own directory: `$EXT_COMPILERS_HOME`, else `~/.ext-compilers`. */
+export function cliHome(): string {
+  return process.env.EXT_COMPILERS_HOME || join(homedir(), '.ext-compilers');
+}
+
 /** `$EXT_COMPILERS_HOME/profiles.json`, else `~/.ext-compilers/profiles.json`. */
 export function profilesFile(): string {
-  const home = process.env.EXT_COMPILERS_HOME || join(homedir(), '.ext-compilers');
+  const home = cliHome();
   return join(home, 'profiles.json');
 }
 
