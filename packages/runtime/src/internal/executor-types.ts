@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchLimits } from './fetch-compiler.ts';
-import type { Logger } from './pipeline-types.ts';
+import type { Logger, PipelineSettings } from './pipeline-types.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
 
 /** compile() options that can cross to a worker or a child process: plain data only. */
@@ -16,19 +16,7 @@ export interface JobCompileOptions {
 }
 
 /** The pipeline settings of a webtask, as plain data (storage and logger are the executor's). */
-export interface JobSettings {
-  parseBody: 0 | 1 | 2;
-  mergeBody: boolean;
-  secrets: Record<string, string>;
-  meta: Record<string, string>;
-  params: Record<string, unknown>;
-  maxBodySize: number;
-  timeout: number;
-  token: string | undefined;
-  container: string;
-  shortcutFavicon: boolean;
-  serverTiming: boolean;
-}
+export type JobSettings = Omit<PipelineSettings, 'document' | 'storage' | 'logger'>;
 
 /** One webtask: its id (what the guest caches the compiled function by), its code and options. */
 export interface JobWebtask {

@@ -103,7 +103,7 @@ function characterClass(cursor: Cursor): number {
 function escape(cursor: Cursor): number {
   const c = cursor.next();
   if (c === 'k' || (c >= '1' && c <= '9')) throw new Unsafe('backreferences are not supported');
-  // \u{…}, \p{…}, \P{…} are one atom; \uXXXX and \xXX read as several one-way atoms, same count.
+  // \u{…}, \p{…}, \P{…} are one atom; \u and \x escapes of fixed length read as several one-way atoms, same count.
   if ((c === 'u' || c === 'p' || c === 'P') && cursor.peek() === '{') {
     while (cursor.next() !== '}');
   }
