@@ -27,11 +27,10 @@ export function createInProcessExecutor(options: LogOptions = {}): Executor {
   const { onLog } = options;
   const logger = onLog ? scopedLogger(onLog) : (options.logger ?? console);
   const release = onLog ? holdConsole() : undefined;
-  const environment = (job: { storage?: WebtaskStorage | undefined }, wanted: boolean) => ({
-    storage: () => createHandle((job.storage && documentOf(job.storage)) ?? openDocument({})),
-    logger,
-    onLog: wanted ? onLog : undefined,
-  });
+  const environment = (job: { storage?: WebtaskStorage | undefined }, wanted: boolean) => {
+    const document = job.storage && documentOf(job.storage);
+    return { storage: () => createHandle(document ?? openDocument({})), document, logger, onLog: wanted ? onLog : undefined };
+  };
   return {
     run: async (job) => {
       const wanted = onLog !== undefined && (options.logWanted?.(job.webtask) ?? true);

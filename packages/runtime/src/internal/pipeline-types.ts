@@ -42,6 +42,8 @@ export interface PipelineSettings {
   document: StorageDocument | undefined;
   /** A storage supplied by the caller that is not one of ours: handed to every request as is. */
   storage: WebtaskStorage | undefined;
+  /** Each request's own storage, made per request (an executor's guest: a proxy to the host's document). */
+  storageFor?: (() => WebtaskStorage) | undefined;
   maxBodySize: number;
   timeout: number;
   token: string | undefined;

@@ -55,7 +55,7 @@ export function runWebtask(
       mergeBody,
       reqId,
       token: settings.token,
-      storage: settings.document ? createHandle(settings.document) : settings.storage,
+      storage: settings.document ? createHandle(settings.document) : (settings.storageFor?.() ?? settings.storage),
     });
   // pb=2 leaves the stream of a 3-ary function unread (webtask-runtime reads it whenever pb is set).
   if (parseBody === 0 || (parseBody === 2 && fn.length === 3)) {
