@@ -66,7 +66,7 @@ const webtasks = createLru<Known>(GUEST_WEBTASKS);
 function remember(webtask: JobWebtask): Known {
   const known = webtasks.get(webtask.id);
   if (known?.webtask === webtask) return known;
-  const entry: Known = known?.webtask.code === webtask.code ? { ...known, webtask } : { webtask, fn: undefined, api: undefined };
+  const entry: Known = known?.webtask.code === webtask.code ? { ...known, webtask, settings: undefined } : { webtask, fn: undefined, api: undefined };
   webtasks.set(webtask.id, entry);
   return entry;
 }
