@@ -2,7 +2,7 @@
 // serves only when started as one (the marker), so importing it elsewhere does nothing.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GUEST_MARKER } from './internal/executor-entry.ts';
-import { serveGuest } from './internal/executor-guest.ts';
+import { serveGuest } from './internal/guest-channel.ts';
 import type { GuestMessage, HostMessage } from './internal/executor-types.ts';
 
 /** Whether this module is serving as an executor's guest (a worker thread or a child process). */

@@ -1,0 +1,84 @@
+import { type GuestEnvironment, type Known, knownWebtask, remember, runKnown } from './executor-guest.ts';
+import type { GuestMessage, HostMessage, JobRequest, JobResult, LogSink, StorageReply } from './executor-types.ts';
+import { createProxyHandle } from './executor-storage.ts';
+import { patchConsole, scopedLogger } from './job-logs.ts';
+
+/** The two ends a guest can talk through: a worker's `parentPort` or a child's IPC channel. */
+export interface GuestChannel {
+  send(message: GuestMessage): void;
+  /** One message, or several the host sent in one turn, in order. */
+  onMessage(listener: (message: HostMessage | HostMessage[]) => void): void;
+}
+
+/**
+ * Serve jobs from the host, one at a time. Storage is proxied to the host (the document is
+ * shared by every worker); an asynchronous throw or an unhandled rejection of user code is
+ * reported as a fault, and the host answers the request and replaces this guest. Every console
+ * line of this guest goes to the host as a message, attributed to the job it came from.
+ */
+export function serveGuest(channel: GuestChannel): void {
+  const waiting = new Map<number, (reply: StorageReply) => void>();
+  let nextSid = 1;
+  const onLog: LogSink = ({ level, message, webtask, requestId, time }) => channel.send({ type: 'log', level, text: message, webtask, requestId, time });
+  const logger = scopedLogger(onLog);
+  patchConsole((level, args) => logger[level](...args));
+  const environment: GuestEnvironment = {
+    storage: (webtask) =>
+      createProxyHandle((operation, cb) => {
+        const sid = nextSid++;
+        waiting.set(sid, cb);
+        channel.send({ type: 'storage', sid, webtask: webtask.id, operation });
+      }),
+    logger,
+    onLog,
+  };
+  // Jobs run one at a time, in the order they came: those behind the running one have not
+  // started, so the host can give them to another guest if this one fails.
+  const jobs: { id: number; known: Known | undefined; request: JobRequest; log: boolean }[] = [];
+  const unscoped: GuestEnvironment = { ...environment, onLog: undefined };
+  let running = false;
+  const next = (): void => {
+    const job = jobs.shift();
+    if (!job) return void (running = false);
+    running = true;
+    const result = job.known ? runKnown(job.known, job.request, job.log ? environment : unscoped) : Promise.resolve(unknownWebtask());
+    result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
+      channel.send({ type: 'result', id: job.id, statusCode, headers, body, timing, requestId: resultId });
+      next();
+    });
+  };
+  const fault = (error: unknown): void => channel.send({ type: 'fault', message: describe(error) });
+  process.on('uncaughtException', fault);
+  process.on('unhandledRejection', fault);
+  const receive = (message: HostMessage): void => {
+    if (message.type === 'storage') {
+      const cb = waiting.get(message.sid);
+      waiting.delete(message.sid);
+      return cb?.(message.reply);
+    }
+    // Looked up as it arrives, in the host's order: the host's count of what this guest knows relies on it.
+    const known = typeof message.webtask === 'string' ? knownWebtask(message.webtask) : remember(message.webtask);
+    jobs.push({ id: message.id, known, request: message.request, log: message.log });
+    if (!running) next();
+  };
+  channel.onMessage((message) => {
+    if (!Array.isArray(message)) return receive(message);
+    for (const one of message) receive(one);
+  });
+  channel.send({ type: 'ready' });
+}
+
+// The host sent a webtask by id that this guest no longer holds: a broken invariant, answered, never guessed at.
+function unknownWebtask(): JobResult {
+  const body = { code: 500, error: 'Executor protocol error.', message: 'The guest does not hold the webtask it was asked to run.' };
+  return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+function describe(error: unknown): string {
+  try {
+    const { name, message } = error as { name?: unknown; message?: unknown };
+    return message === undefined ? String(error) : `${String(name ?? 'Error')}: ${String(message)}`;
+  } catch {
+    return 'Unknown error';
+  }
+}
