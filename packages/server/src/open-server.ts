@@ -78,10 +78,9 @@ export async function openServer(options: OpenServerOptions): Promise<OpenedServ
     store,
     tokens,
     async close() {
-      if (server.listening) {
-        server.closeAllConnections();
-        await new Promise<void>((done) => server.close(() => done()));
-      } else server.emit('close');
+      // close() emits 'close' (which stops the executor and the log streams) listening or not.
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
       await store.close();
     },
   };

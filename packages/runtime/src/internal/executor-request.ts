@@ -1,36 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readStream } from '@ext-compilers/core';
 import type { Executor, JobRequest, JobResult, ServeJob } from './executor-types.ts';
 
 /**
- * Read a request's body as bytes, up to `limit`, for a job. Over the limit the rest is discarded
- * (a keep-alive connection stays usable) and `undefined` is the answer: the caller sends the 413.
+ * Read a request's body as bytes, up to `limit` (core's `readStream`), for a job. Over the limit
+ * the rest is discarded (a keep-alive connection stays usable) and `undefined` is the answer: the
+ * caller sends the 413.
  */
 export function readJobRequest(req: IncomingMessage, limit: number, cb: (request: JobRequest | undefined) => void): void {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let over = false;
-  req.on('data', (chunk: Buffer) => {
-    length += chunk.length;
-    if (length > limit) over = true;
-    if (!over) chunks.push(chunk);
-  });
-  req.on('error', () => cb(undefined));
-  req.on('end', () => {
-    if (over) return cb(undefined);
-    cb({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: length === 0 ? undefined : ownBytes(chunks, length) });
+  readStream(req, limit, (error, body) => {
+    if (error) return cb(undefined);
+    cb({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: body!.length === 0 ? undefined : ownBytes(body!) });
   });
 }
 
-// One copy into an array of its own: a Buffer may view a larger pooled ArrayBuffer, and a
-// structured clone copies a view's whole ArrayBuffer.
-function ownBytes(chunks: readonly Buffer[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+// An array of its own: a Buffer may view a larger pooled ArrayBuffer, and a structured clone
+// copies a view's whole ArrayBuffer.
+function ownBytes(body: Buffer): Uint8Array {
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
 }
 
 /** The pipeline's 413, for a body the host refused before any guest saw it. */

@@ -35,13 +35,13 @@ export function serveGuest(channel: GuestChannel): void {
   // Jobs run one at a time, in the order they came: those behind the running one have not
   // started, so the host can give them to another guest if this one fails.
   const jobs: { id: number; known: Known | undefined; request: JobRequest; log: boolean }[] = [];
-  const unscoped: GuestEnvironment = { ...environment, onLog: undefined };
+  const unattributed: GuestEnvironment = { ...environment, onLog: undefined };
   let running = false;
   const next = (): void => {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
-    const result = job.known ? runKnown(job.known, job.request, job.log ? environment : unscoped) : Promise.resolve(unknownWebtask());
+    const result = job.known ? runKnown(job.known, job.request, job.log ? environment : unattributed) : Promise.resolve(unknownWebtask());
     result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
       channel.send({ type: 'result', id: job.id, statusCode, headers, body, timing, requestId: resultId });
       next();

@@ -4,7 +4,7 @@
 const POINT_COMPILER = /^(?:auth0-)?ext-compilers\/(?:actions\/)?[^/]+$/;
 
 /** Whether `meta['wt-compiler']` names one of our extensibility-point compilers. */
-export function isPointWebtask(meta: Readonly<Record<string, string | undefined>>): boolean {
+function isPointWebtask(meta: Readonly<Record<string, string | undefined>>): boolean {
   return POINT_COMPILER.test(meta['wt-compiler'] ?? '');
 }
 

@@ -18,11 +18,6 @@ export function recordBuild(fn: object, compile: number, modules: number): void 
   built.set(fn, { compile, modules });
 }
 
-/** What building `fn` cost, if it was built by compile(). */
-export function buildTimings(fn: object): { compile: number; modules: number } | undefined {
-  return built.get(fn);
-}
-
 /** The timing of a request that found `fn` compiled (`waitedFor` false) or waited for its build. */
 export function requestTiming(fn: object, waitedFor: boolean): RequestTiming {
   const build = waitedFor ? built.get(fn) : undefined;

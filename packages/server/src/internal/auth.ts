@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { tokenErrorStatus, type TokenService, type VerifiedToken } from '@ext-compilers/tokens';
+import type { TokenService, VerifiedToken } from '@ext-compilers/tokens';
 import { bearerOf, HttpError } from './http.ts';
 
 /** Who is calling: the server's admin, or the holder of a verified webtask token. */
@@ -24,7 +24,8 @@ export function createAuthenticator(tokens: TokenService, adminToken: string): A
     const token = bearerOf(req, url);
     if (token === undefined) throw new HttpError(401, 'A token is required: send Authorization: Bearer <token> (or ?key=<token>).');
     if (timingSafeEqual(digest(token), admin)) return { token, admin: true, verified: undefined };
-    return { token, admin: false, verified: await verify(tokens, token, container) };
+    // A token's own errors (ERR_TOKEN_*) answer 401/403 through the server's one error mapping.
+    return { token, admin: false, verified: await tokens.verify(token, container === undefined ? {} : { container }) };
   };
   return {
     caller,
@@ -37,21 +38,6 @@ export function createAuthenticator(tokens: TokenService, adminToken: string): A
       return found;
     },
   };
-}
-
-/** Map a token error to its HTTP status with its message; anything else is the server's fault. */
-export async function verify(tokens: TokenService, token: string, container?: string): Promise<VerifiedToken> {
-  try {
-    return await tokens.verify(token, container === undefined ? {} : { container });
-  } catch (error) {
-    throw tokenHttpError(error);
-  }
-}
-
-export function tokenHttpError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  const status = typeof code === 'string' ? tokenErrorStatus(code) : undefined;
-  return status === undefined ? error : new HttpError(status, (error as Error).message);
 }
 
 function digest(value: string): Buffer {

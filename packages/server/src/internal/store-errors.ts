@@ -1,7 +1,7 @@
 import { tokenErrorStatus } from '@ext-compilers/tokens';
 import { HttpError } from './http.ts';
 
-/** The HTTP status of an error from a route: its own, a store's or a token's code, else 500. */
+/** The HTTP status of an error from a route: its own, a store's or a token's code (ERR_TOKEN_* → 401/403/400), else 500. */
 export function errorStatus(error: unknown): number {
   if (error instanceof HttpError) return error.status;
   const code = (error as { code?: unknown } | null)?.code;

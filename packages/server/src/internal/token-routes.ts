@@ -1,7 +1,6 @@
 import { parse as parseQuerystring } from 'node:querystring';
 import type { IssueClaims } from '@ext-compilers/tokens';
 import type { Handler } from '../create-webtask-server.ts';
-import { tokenHttpError } from './auth.ts';
 import { HttpError, readBytes, readJson, sendJson } from './http.ts';
 import { type RouteContext, webtaskUrl } from './route-context.ts';
 
@@ -17,7 +16,7 @@ export function createTokenRoutes(ctx: RouteContext): [string[], Record<string, 
   const issue: Handler = async (req, res, url) => {
     const caller = await auth.caller(req, url);
     const claims = (await readJson(req, MAX_CLAIMS_BODY)) as IssueClaims;
-    const token = await tokens.issue(claims, caller.admin ? {} : { issuer: caller.token }).catch(rethrow);
+    const token = await tokens.issue(claims, caller.admin ? {} : { issuer: caller.token });
     const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
     if (typeof claims.jtn === 'string' && typeof claims.ten === 'string') headers.location = webtaskUrl(ctx.base(req), claims.ten, claims.jtn);
     res.writeHead(200, headers).end(token);
@@ -28,7 +27,7 @@ export function createTokenRoutes(ctx: RouteContext): [string[], Record<string, 
     const target = url.searchParams.get('token');
     if (!target) throw new HttpError(400, 'Say which token: ?token=<token>.');
     const decrypt = url.searchParams.get('decrypt') === 'true' || url.searchParams.get('decrypt') === '1';
-    const inspected = await tokens.inspect(target, caller.admin ? { decrypt } : { decrypt, by: caller.token }).catch(rethrow);
+    const inspected = await tokens.inspect(target, caller.admin ? { decrypt } : { decrypt, by: caller.token });
     sendJson(res, 200, { ...inspected.claims, ...(inspected.secrets ? { secrets: inspected.secrets } : {}) });
   };
 
@@ -36,7 +35,7 @@ export function createTokenRoutes(ctx: RouteContext): [string[], Record<string, 
     const caller = await auth.caller(req, url);
     const target = url.searchParams.get('token') ?? (await tokenInBody(req));
     if (!target) throw new HttpError(400, 'Say which token: ?token=<token>, or { "token": … } in the body.');
-    const jti = await tokens.revoke(target, caller.admin ? {} : { by: caller.token }).catch(rethrow);
+    const jti = await tokens.revoke(target, caller.admin ? {} : { by: caller.token });
     sendJson(res, 200, { jti, revoked: true });
   };
 
@@ -55,8 +54,4 @@ async function tokenInBody(req: Parameters<Handler>[0]): Promise<string | undefi
   }
   const value = (await readJson(req, MAX_CLAIMS_BODY)).token;
   return typeof value === 'string' ? value : undefined;
-}
-
-function rethrow(error: unknown): never {
-  throw tokenHttpError(error);
 }
