@@ -13,7 +13,7 @@ export type Fault =
 /** The answer to the faulty request: HTTP 5xx `{ code, error, message }`, or a point's error envelope. */
 export function faultResult(fault: Fault, webtask: JobWebtask, sandbox: string): JobResult {
   const { statusCode, body } = runtimeErrorAnswer(webtask.settings.meta, describeFault(fault, sandbox));
-  return json(statusCode, body);
+  return jsonResult(statusCode, body);
 }
 
 function describeFault(fault: Fault, sandbox: string): { code: number; error: string; message: string } {
@@ -33,6 +33,7 @@ function describeFault(fault: Fault, sandbox: string): { code: number; error: st
   }
 }
 
-function json(statusCode: number, body: unknown): JobResult {
+/** A complete JSON answer of the executor's own (a fault, a refused body, a protocol error). */
+export function jsonResult(statusCode: number, body: unknown): JobResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readStream } from '@ext-compilers/core';
+import { jsonResult } from './executor-faults.ts';
+import { tooLargeBody } from './request-body.ts';
 import type { Executor, JobRequest, JobResult, ServeJob } from './executor-types.ts';
 
 /**
@@ -22,8 +24,7 @@ function ownBytes(body: Buffer): Uint8Array {
 
 /** The pipeline's 413, for a body the host refused before any guest saw it. */
 export function tooLarge(limit: number): JobResult {
-  const body = { code: 413, error: 'Request body too large.', message: `Request body exceeds the limit of ${limit} bytes.` };
-  return { statusCode: 413, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+  return jsonResult(413, tooLargeBody(limit));
 }
 
 export function writeResult(res: ServerResponse, result: JobResult): void {

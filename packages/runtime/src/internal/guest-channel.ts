@@ -1,5 +1,6 @@
 import { type GuestEnvironment, type Known, knownWebtask, remember, runKnown } from './executor-guest.ts';
 import type { GuestMessage, HostMessage, JobRequest, JobResult, LogSink, StorageReply } from './executor-types.ts';
+import { jsonResult } from './executor-faults.ts';
 import { createProxyHandle } from './executor-storage.ts';
 import { patchConsole, scopedLogger } from './job-logs.ts';
 
@@ -70,8 +71,7 @@ export function serveGuest(channel: GuestChannel): void {
 
 // The host sent a webtask by id that this guest no longer holds: a broken invariant, answered, never guessed at.
 function unknownWebtask(): JobResult {
-  const body = { code: 500, error: 'Executor protocol error.', message: 'The guest does not hold the webtask it was asked to run.' };
-  return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+  return jsonResult(500, { code: 500, error: 'Executor protocol error.', message: 'The guest does not hold the webtask it was asked to run.' });
 }
 
 function describe(error: unknown): string {

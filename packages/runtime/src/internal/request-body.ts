@@ -15,12 +15,14 @@ export function readRequestBody(req: PipelineRequest, limit: number, cb: (failur
   readStream(req, limit, (error, body) => {
     if (error === undefined) return cb(null, (body as Buffer).toString());
     if (error.code === 'ERR_BODY_TOO_LARGE') {
-      return cb({
-        statusCode: 413,
-        body: { code: 413, error: 'Request body too large.', message: `Request body exceeds the limit of ${limit} bytes.` },
-      });
+      return cb({ statusCode: 413, body: tooLargeBody(limit) });
     }
     const reason = (error.cause as Error | undefined)?.message ?? error.message;
     cb({ statusCode: 400, body: { code: 400, error: 'Failed to read the request body.', message: reason } });
   });
+}
+
+/** webtask-runtime's 413 body, for a body over `limit` bytes. */
+export function tooLargeBody(limit: number): { code: 413; error: string; message: string } {
+  return { code: 413, error: 'Request body too large.', message: `Request body exceeds the limit of ${limit} bytes.` };
 }
