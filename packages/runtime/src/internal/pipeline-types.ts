@@ -15,7 +15,7 @@ export interface PipelineResponse {
   writeHead(statusCode: number, headers?: Record<string, string>): unknown;
   setHeader?(name: string, value: string): unknown;
   end(chunk?: string): unknown;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
   headersSent: boolean;
   writableEnded: boolean;
   destroy?: (() => unknown) | undefined;

@@ -3,6 +3,7 @@ import { settleHook } from '@ext-compilers/core';
 import { createContext, type WebtaskContext } from '../create-context.ts';
 import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
 import { runtimeErrorAnswer } from './point-compiler.ts';
+import { type Deadline, type DeadlineList, deadlineLists } from './deadlines.ts';
 import { type RequestTiming, serverTimingHeader } from './timing.ts';
 import { readRequestBody } from './request-body.ts';
 import { requestId } from './request-id.ts';
@@ -11,12 +12,15 @@ import { createHandle } from './storage-handle.ts';
 
 type Callback = (error?: unknown, data?: unknown) => void;
 
-/** One request's state: answered once, whatever the webtask, the timer or a failure does. */
-interface Run {
+/** One request's state: answered once, whatever the webtask, its time limit or a failure does. */
+interface Run extends Deadline {
   done: boolean;
-  timer: NodeJS.Timeout | undefined;
   /** When the webtask function was called. */
   invoked: number | undefined;
+  res: PipelineResponse;
+  settings: PipelineSettings;
+  /** The time limit's list, while the run is in it. */
+  limits: DeadlineList<Run> | undefined;
 }
 
 /**
@@ -34,7 +38,7 @@ export function runWebtask(
   timing?: RequestTiming,
 ): void {
   if (shortcut(req, res, settings)) return;
-  const run: Run = { done: false, timer: undefined, invoked: undefined };
+  const run: Run = { done: false, invoked: undefined, res, settings, limits: undefined, due: 0, prev: undefined, next: undefined, listed: false };
   if (timing) measure(res, run, timing, settings.serverTiming);
   const started = performance.now();
   const url = req.url ?? '/';
@@ -72,24 +76,28 @@ export function runWebtask(
 /**
  * The time limit, counted from the request's start, armed only once the synchronous part is over
  * and the webtask has not answered yet: a webtask that answers at once (most hooks, under
- * `simulate()`) costs no timer.
+ * `simulate()`) costs nothing. Runs wait in the deadline list of their duration (one timer for all).
  */
 function arm(fn: AnyWebtaskFunction, res: PipelineResponse, run: Run, settings: PipelineSettings, started: number): void {
   if (run.done || res.writableEnded || !(settings.timeout > 0 && Number.isFinite(settings.timeout))) return;
   // A 3-ary function answers on its own: its response's end is the request's.
-  if (fn.length === 3) res.once('close', () => finish(run));
-  run.timer = setTimeout(() => {
-    if (run.done || res.writableEnded) return;
-    report(settings, `Webtask timed out after ${settings.timeout} ms`);
-    if (res.headersSent) return void (res.destroy ? res.destroy() : res.end());
-    const { statusCode, body } = runtimeErrorAnswer(settings.meta, {
-      code: 504,
-      error: 'Script exceeded the execution time limit.',
-      message: `The webtask did not respond within ${settings.timeout} ms.`,
-    });
-    answer(res, run, statusCode, body as Record<string, unknown>);
-  }, Math.max(0, settings.timeout - (performance.now() - started)));
+  if (fn.length === 3) res.on('close', () => finish(run));
+  run.limits = timeLimits(settings.timeout);
+  run.limits.add(run, started);
 }
+
+const timeLimits = deadlineLists<Run>((run) => {
+  const { res, settings } = run;
+  if (run.done || res.writableEnded) return;
+  report(settings, `Webtask timed out after ${settings.timeout} ms`);
+  if (res.headersSent) return void (res.destroy ? res.destroy() : res.end());
+  const { statusCode, body } = runtimeErrorAnswer(settings.meta, {
+    code: 504,
+    error: 'Script exceeded the execution time limit.',
+    message: `The webtask did not respond within ${settings.timeout} ms.`,
+  });
+  answer(res, run, statusCode, body as Record<string, unknown>);
+});
 
 /**
  * The user code's time ends when the response's head is written (whoever writes it: the
@@ -162,7 +170,7 @@ function answer(res: PipelineResponse, run: Run, statusCode: number, body: strin
 
 function finish(run: Run): void {
   run.done = true;
-  if (run.timer) clearTimeout(run.timer);
+  run.limits?.remove(run);
 }
 
 // CORS preflight and the favicon, answered without running the webtask, as webtask-runtime's handler.
