@@ -35,6 +35,8 @@ export interface GuestEnvironment {
 export interface Known {
   webtask: JobWebtask;
   fn: Promise<AnyWebtaskFunction> | undefined;
+  /** What `fn` resolved to, once it did: later requests start at once, without a turn through the promise. */
+  ready?: AnyWebtaskFunction | undefined;
   // Reused so that compile()'s cache (which keys an explicit webtaskApi by identity) is not defeated.
   api: object | undefined;
   /** Its pipeline settings, and what they were made for. */
@@ -55,7 +57,7 @@ export function knownWebtask(id: string): Known | undefined {
 export function remember(webtask: JobWebtask): Known {
   const known = webtasks.get(webtask.id);
   if (known?.webtask === webtask) return known;
-  const entry: Known = known?.webtask.code === webtask.code ? { ...known, webtask, settings: undefined } : { webtask, fn: undefined, api: undefined };
+  const entry: Known = known?.webtask.code === webtask.code ? { ...known, webtask, settings: undefined } : { webtask, fn: undefined, ready: undefined, api: undefined };
   webtasks.set(webtask.id, entry);
   return entry;
 }
@@ -104,6 +106,7 @@ export function serveJob(job: ServeJob, req: IncomingMessage, res: ServerRespons
 
 function start(known: Known, req: PipelineRequest, res: PipelineResponse, id: string, environment: GuestEnvironment, timing: { current: RequestTiming | undefined }): void {
   const settings = settingsOf(known, environment);
+  if (known.ready) return runWebtask(known.ready, req, res, settings, id, (timing.current = requestTiming(known.ready, false)));
   const waited = known.fn === undefined;
   compiled(known, environment).then(
     (fn) => runWebtask(fn, req, res, settings, id, (timing.current = requestTiming(fn, waited))),
@@ -161,6 +164,9 @@ function compiled(known: Known, environment: GuestEnvironment): Promise<AnyWebta
   const options = { ...rest, modules, meta, params, secrets, logger: environment.logger, webtaskApi: known.api };
   const fn = compile(webtask.code, options) as Promise<unknown> as Promise<AnyWebtaskFunction>;
   known.fn = fn;
+  fn.then((value) => {
+    if (known.fn === fn) known.ready = value;
+  }, () => {});
   // A failed compile is not remembered: the next request tries again, as compile()'s cache does.
   fn.catch(() => {
     if (known.fn === fn) known.fn = undefined;

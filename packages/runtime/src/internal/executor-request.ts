@@ -5,14 +5,15 @@ import { tooLargeBody } from './request-body.ts';
 import type { Executor, JobRequest, JobResult, ServeJob } from './executor-types.ts';
 
 /**
- * Read a request's body as bytes, up to `limit` (core's `readStream`), for a job. Over the limit
- * the rest is discarded (a keep-alive connection stays usable) and `undefined` is the answer: the
- * caller sends the 413.
+ * Read a request's body as bytes, up to `limit` (core's `readStream`), for a job: the request as
+ * the job's webtask sees it (`id`, and `url` when given, else `req.url`). Over the limit the rest
+ * is discarded (a keep-alive connection stays usable) and `undefined` is the answer: the caller
+ * sends the 413. The headers object is Node's own: a pool's message copies it on the way.
  */
-export function readJobRequest(req: IncomingMessage, limit: number, cb: (request: JobRequest | undefined) => void): void {
+export function readJobRequest(req: IncomingMessage, limit: number, id: string | undefined, url: string | undefined, cb: (request: JobRequest | undefined) => void): void {
   readStream(req, limit, (error, body) => {
     if (error) return cb(undefined);
-    cb({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: body!.length === 0 ? undefined : ownBytes(body!) });
+    cb({ id, method: req.method ?? 'GET', url: url ?? req.url ?? '/', headers: req.headers, body: body!.length === 0 ? undefined : ownBytes(body!) });
   });
 }
 
@@ -37,13 +38,12 @@ export function writeResult(res: ServerResponse, result: JobResult): void {
 export function serveByRunning(executor: Executor, job: ServeJob, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const limit = job.webtask.settings.maxBodySize;
   return new Promise((resolve) => {
-    readJobRequest(req, limit, (request) => {
+    readJobRequest(req, limit, job.id, job.url, (request) => {
       if (!request) {
         writeResult(res, tooLarge(limit));
         return resolve();
       }
-      const url = job.url ?? request.url;
-      executor.run({ webtask: job.webtask, request: { ...request, id: job.id, url }, storage: job.storage }).then((result) => {
+      executor.run({ webtask: job.webtask, request, storage: job.storage }).then((result) => {
         writeResult(res, result);
         resolve();
       });

@@ -5,6 +5,7 @@ import { type Fault, faultResult } from './executor-faults.ts';
 import { answerStorage } from './executor-storage.ts';
 import { documentOf } from './storage-handle.ts';
 import { createLru, type Lru } from './cache.ts';
+import { type Deadline, DeadlineList } from './deadlines.ts';
 import { timingEntry } from './timing-entry.ts';
 import { serveByRunning } from './executor-request.ts';
 import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './executor-types.ts';
@@ -32,8 +33,10 @@ const HOST_KNOWN = GUEST_WEBTASKS / 2;
 
 export const DEFAULT_PREFETCH = 16;
 
-interface Pending {
+interface Pending extends Deadline {
   id: number;
+  /** The guest it was sent to. */
+  slot: Slot | undefined;
   job: ExecutorJob;
   /** Whether the job's lines are wanted: run in an attributed scope, and a timing entry at the end. */
   log: boolean;
@@ -49,7 +52,6 @@ interface Slot {
   known: Lru<JobWebtask>;
   /** Jobs to send at the end of this turn of the event loop, in one message. */
   outbox: HostMessage[];
-  timer: NodeJS.Timeout | undefined;
 }
 
 export interface PoolSettings {
@@ -86,7 +88,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   let closed = false;
 
   const start = (): void => {
-    const slot: Slot = { transport: spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), outbox: [], timer: undefined };
+    const slot: Slot = { transport: spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), outbox: [] };
     slots.add(slot);
     slot.transport.onMessage((message) => receive(slot, message));
     slot.transport.onExit((fault) => ended(slot, fault));
@@ -106,6 +108,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   };
 
   const send = (slot: Slot, pending: Pending): void => {
+    pending.slot = slot;
     slot.jobs.push(pending);
     const { webtask, request } = pending.job;
     const known = slot.known.get(webtask.id) === webtask;
@@ -131,19 +134,21 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
     }
   };
 
-  // The time limit of the job the guest is running, from when it started there.
-  const arm = (slot: Slot): void => {
-    clearTimeout(slot.timer);
-    if (settings.timeout > 0 && Number.isFinite(settings.timeout)) {
-      slot.timer = setTimeout(() => fail(slot, { kind: 'timeout', timeout: settings.timeout }), settings.timeout + KILL_GRACE);
-    }
-  };
+  // The time limit of the job a guest is running, from when it started there: one deadline list
+  // for the pool (every job has the same limit), no timer per job.
+  const limits =
+    settings.timeout > 0 && Number.isFinite(settings.timeout)
+      ? new DeadlineList<Pending>(settings.timeout + KILL_GRACE, (pending) => {
+          if (pending.slot?.jobs[0] === pending) fail(pending.slot, { kind: 'timeout', timeout: settings.timeout });
+        })
+      : undefined;
+  const arm = (slot: Slot): void => limits?.add(slot.jobs[0]!, performance.now());
 
   const fail = (slot: Slot, fault: Fault): void => {
     const [running, ...waiting] = slot.jobs;
     slot.jobs = [];
     slot.outbox = [];
-    clearTimeout(slot.timer);
+    if (running) limits?.remove(running);
     if (running) {
       settings.logger.error(`Webtask fault in a ${sandbox}: ${fault.kind}`);
       running.resolve(faultResult(fault, running.job.webtask, sandbox));
@@ -158,7 +163,6 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
 
   const retire = (slot: Slot): void => {
     if (!slots.delete(slot)) return;
-    clearTimeout(slot.timer);
     void slot.transport.kill();
     if (!closed && slot.ready) start();
     dispatch();
@@ -173,8 +177,8 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
         const running = slot.jobs[0];
         if (running?.id !== message.id) return;
         slot.jobs.shift();
+        limits?.remove(running);
         if (slot.jobs.length > 0) arm(slot);
-        else clearTimeout(slot.timer);
         const { body, timing, requestId } = message;
         const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
         if (settings.onLog && running.log && timing) settings.onLog(timingEntry(running.job.webtask.id, requestId, timing));
@@ -210,7 +214,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
       if (closed) return Promise.resolve(faultResult({ kind: 'closed' }, job.webtask, sandbox));
       return new Promise((resolve) => {
         const log = settings.onLog !== undefined && (settings.logWanted?.(job.webtask) ?? true);
-        queue.push({ id: nextId++, job, log, resolve });
+        queue.push({ id: nextId++, slot: undefined, job, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
         dispatch();
       });
     },
@@ -220,8 +224,10 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
       for (const pending of queue.splice(0)) pending.resolve(faultResult({ kind: 'closed' }, pending.job.webtask, sandbox));
       const stopping = [...slots].map((slot) => {
         slots.delete(slot);
-        clearTimeout(slot.timer);
-        for (const pending of slot.jobs.splice(0)) pending.resolve(faultResult({ kind: 'closed' }, pending.job.webtask, sandbox));
+        for (const pending of slot.jobs.splice(0)) {
+          limits?.remove(pending);
+          pending.resolve(faultResult({ kind: 'closed' }, pending.job.webtask, sandbox));
+        }
         return slot.transport.kill();
       });
       await Promise.all(stopping);
