@@ -67,11 +67,16 @@ export function remember(webtask: JobWebtask): Known {
  * uses: the very code path of every executor, in this process, a worker or a child.
  */
 export function runJob(job: Omit<ExecutorJob, 'storage'>, environment: GuestEnvironment): Promise<JobResult> {
-  return runKnown(remember(job.webtask), job.request, environment);
+  return runKnown(remember(job.webtask), job.request, environment).then((result) => ({ ...result, body: typeof result.body === 'string' ? Buffer.from(result.body) : result.body }));
+}
+
+/** A job's answer as the light response ended: a body written only as strings stays a string. */
+export interface GuestResult extends Omit<JobResult, 'body'> {
+  body: string | Buffer;
 }
 
 /** Run a request of a webtask this process already holds. */
-export function runKnown(entry: Known, request: JobRequest, environment: GuestEnvironment): Promise<JobResult> {
+export function runKnown(entry: Known, request: JobRequest, environment: GuestEnvironment): Promise<GuestResult> {
   const id = request.id ?? requestId();
   return scoped(entry, id, environment, (known, env) =>
     new Promise((resolve) => {
@@ -79,7 +84,7 @@ export function runKnown(entry: Known, request: JobRequest, environment: GuestEn
       const req = new LightRequest({ method: request.method, url: request.url, headers: request.headers, body });
       const timing = { current: undefined as RequestTiming | undefined };
       const res = new LightResponse(({ statusCode, headers, body }) =>
-        resolve({ statusCode, headers, body: typeof body === 'string' ? Buffer.from(body) : body, requestId: id, timing: finished(timing.current) }),
+        resolve({ statusCode, headers, body, requestId: id, timing: finished(timing.current) }),
       );
       start(known, req, res, id, env, timing);
     }),

@@ -17,9 +17,11 @@ export function readJobRequest(req: IncomingMessage, limit: number, id: string |
   });
 }
 
-// An array of its own: a Buffer may view a larger pooled ArrayBuffer, and a structured clone
-// copies a view's whole ArrayBuffer.
-function ownBytes(body: Buffer): Uint8Array {
+/**
+ * The bytes in an array of their own: a Buffer may view a larger pooled ArrayBuffer, and a
+ * structured clone copies a view's whole ArrayBuffer.
+ */
+export function ownBytes(body: Buffer): Uint8Array {
   return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
 }
 

@@ -142,7 +142,7 @@ export type HostMessage =
 /** Guest → host. */
 export type GuestMessage =
   | { type: 'ready' }
-  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: Uint8Array; timing: JobResult['timing']; requestId: string | undefined }
+  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: string | Uint8Array; timing: JobResult['timing']; requestId: string | undefined }
   | { type: 'storage'; sid: number; webtask: string; operation: StorageOperation }
   | { type: 'log'; level: LogLevel; text: string; webtask: string | undefined; requestId: string | undefined; time: string }
   | { type: 'fault'; message: string };

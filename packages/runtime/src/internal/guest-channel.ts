@@ -1,4 +1,5 @@
-import { type GuestEnvironment, type Known, knownWebtask, remember, runKnown } from './executor-guest.ts';
+import { type GuestEnvironment, type GuestResult, type Known, knownWebtask, remember, runKnown } from './executor-guest.ts';
+import { ownBytes } from './executor-request.ts';
 import type { GuestMessage, HostMessage, JobRequest, JobResult, LogSink, StorageReply } from './executor-types.ts';
 import { jsonResult } from './executor-faults.ts';
 import { createProxyHandle } from './executor-storage.ts';
@@ -42,9 +43,10 @@ export function serveGuest(channel: GuestChannel): void {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
-    const result = job.known ? runKnown(job.known, job.request, job.log ? environment : unattributed) : Promise.resolve(unknownWebtask());
+    const result: Promise<GuestResult> = job.known ? runKnown(job.known, job.request, job.log ? environment : unattributed) : Promise.resolve(unknownWebtask());
     result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
-      channel.send({ type: 'result', id: job.id, statusCode, headers, body, timing, requestId: resultId });
+      // A string crosses as it is (a Buffer made from it would view an 8 KB pool, all of which a structured clone copies).
+      channel.send({ type: 'result', id: job.id, statusCode, headers, body: typeof body === 'string' ? body : ownBytes(body), timing, requestId: resultId });
       next();
     });
   };

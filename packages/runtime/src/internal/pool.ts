@@ -180,7 +180,7 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
         limits?.remove(running);
         if (slot.jobs.length > 0) arm(slot);
         const { body, timing, requestId } = message;
-        const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
+        const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
         if (settings.onLog && running.log && timing) settings.onLog(timingEntry(running.job.webtask.id, requestId, timing));
         running.resolve(result);
         return dispatch();
