@@ -62,6 +62,29 @@ test('Server-Timing: the compile on the first request, user code on every one; o
   }
 });
 
+test('Server-Timing goes out with every shape of writeHead, and a webtask\'s own Server-Timing wins', async () => {
+  type Res = { writeHead(...args: unknown[]): void; setHeader(n: string, v: string): void; end(b?: string): void };
+  const shapes: Record<string, (res: Res) => void> = {
+    '/object': (res) => res.writeHead(201, { 'content-type': 'text/plain' }),
+    '/message': (res) => res.writeHead(202, 'Fine', { 'content-type': 'text/plain' }),
+    '/status-only': (res) => (res.setHeader('content-type', 'text/plain'), res.writeHead(203)),
+    '/raw-array': (res) => res.writeHead(204, ['content-type', 'text/plain']),
+    '/own': (res) => res.writeHead(200, { 'content-type': 'text/plain', 'server-timing': 'mine;dur=1' }),
+  };
+  const fn = (ctx: unknown, req: { url: string }, res: Res) => {
+    shapes[req.url.split('?')[0]!]!(res);
+    res.end();
+  };
+  await withServer(createServer(fn as never, { logger }), async (port) => {
+    for (const [path, status] of [['/object', 201], ['/message', 202], ['/status-only', 203], ['/raw-array', 204]] as const) {
+      const reply = await send(port, path, '', {});
+      assert.equal([reply.status, reply.type], [status, 'text/plain'], path);
+      assert.match(String((reply as { timing?: string }).timing), TIMING, path);
+    }
+    assert.is((await send(port, '/own', '', {}) as { timing?: string }).timing, 'mine;dur=1');
+  });
+});
+
 test('serves a function over HTTP: body parsed, query, JSON answer', async () => {
   const server = createServer((ctx: { body: unknown; query: unknown }, cb: Cb) => cb(null, { body: ctx.body, query: ctx.query }), { logger });
   await withServer(server, async (port) => {

@@ -101,17 +101,31 @@ const timeLimits = deadlineLists<Run>((run) => {
 
 /**
  * The user code's time ends when the response's head is written (whoever writes it: the
- * pipeline, a compiler, the user's own 3-ary code); the `Server-Timing` header goes out with it.
+ * pipeline, a compiler, the user's own 3-ary code); the `Server-Timing` header goes out with it,
+ * in the head's own headers object when it is given one (a header set before `writeHead` takes
+ * Node's slower path of merging the two).
  */
 function measure(res: PipelineResponse, run: Run, timing: RequestTiming, header: boolean): void {
   const writeHead = res.writeHead;
-  res.writeHead = function (this: PipelineResponse, ...args: Parameters<PipelineResponse['writeHead']>): unknown {
+  res.writeHead = function (this: PipelineResponse, ...args: unknown[]): unknown {
     if (timing.user === undefined) {
       timing.user = run.invoked === undefined ? 0 : performance.now() - run.invoked;
-      if (header && !res.headersSent) res.setHeader?.('Server-Timing', serverTimingHeader(timing));
+      if (header && !res.headersSent) {
+        const last = args.length - 1;
+        const headers = args[last];
+        // The webtask's own Server-Timing, if it gave one, wins (as it did over a header set before).
+        if (last > 0 && isPlainObject(headers)) {
+          if (!('server-timing' in headers)) args[last] = { 'Server-Timing': serverTimingHeader(timing), ...headers };
+        }
+        else res.setHeader?.('Server-Timing', serverTimingHeader(timing));
+      }
     }
-    return writeHead.apply(this, args);
+    return (writeHead as (...a: unknown[]) => unknown).apply(this, args);
   };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, ctx: WebtaskContext, run: Run, settings: PipelineSettings): void {
