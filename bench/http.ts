@@ -4,6 +4,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { median } from './race.ts';
 
 const require = createRequire(import.meta.url);
@@ -68,9 +70,39 @@ async function load(port: number, target: Target, seconds: number, connections: 
   return result.requests.total / result.duration;
 }
 
+// The load generator's garbage from one server's round would otherwise be collected during the
+// next server's round (a faster server leaves more), on the cores the servers share with it.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+/**
+ * The order of the servers in each round: a fixed-seed shuffle, so no server always follows the
+ * same other one (with a plain rotation, each server's predecessor never changes, and whatever a
+ * round leaves behind — garbage, sockets, a warm or cold cache — biases the next server's figure).
+ */
+export function roundOrders<K>(kinds: readonly K[], rounds: number, seed = 0x2545f491): K[][] {
+  let state = seed >>> 0;
+  const random = (): number => {
+    // xorshift32: deterministic, so a run can be repeated in the same order.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  return Array.from({ length: rounds }, () => {
+    const order = [...kinds];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  });
+}
+
 /**
  * Start each kind's server (`script --serve <kind>`), check that every one answers the first
- * kind's answer, warm them up, then run interleaved rounds (the starting server rotating).
+ * kind's answer, warm them up, then run interleaved rounds (each in its own shuffled order,
+ * `roundOrders`), with a garbage collection of the load generator before every measured window.
  * Requests/s per kind (median of the rounds), and the samples; a server that cannot start is
  * left out with a note.
  */
@@ -100,9 +132,9 @@ export async function raceHttp<K extends string>(
     }
     for (const kind of running) await load(children[kind]!.port, targetOf(kind), method.warmupSeconds, method.connections);
     const samples = Object.fromEntries(running.map((kind) => [kind, [] as number[]])) as Record<K, number[]>;
-    for (let round = 0; round < method.rounds; round++) {
-      for (let k = 0; k < running.length; k++) {
-        const kind = running[(round + k) % running.length]!;
+    for (const order of roundOrders(running, method.rounds)) {
+      for (const kind of order) {
+        collect();
         samples[kind].push(await load(children[kind]!.port, targetOf(kind), method.seconds, method.connections));
       }
     }

@@ -71,7 +71,7 @@ test('Server-Timing goes out with every shape of writeHead, and a webtask\'s own
     '/raw-array': (res) => res.writeHead(204, ['content-type', 'text/plain']),
     '/own': (res) => res.writeHead(200, { 'content-type': 'text/plain', 'server-timing': 'mine;dur=1' }),
   };
-  const fn = (ctx: unknown, req: { url: string }, res: Res) => {
+  const fn = (_ctx: unknown, req: { url: string }, res: Res) => {
     shapes[req.url.split('?')[0]!]!(res);
     res.end();
   };

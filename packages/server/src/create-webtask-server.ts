@@ -145,11 +145,16 @@ function match(prefix: string[], segments: string[]): string[] | undefined {
 }
 
 function pathSegments(pathname: string): string[] {
-  try {
-    return pathname.split('/').filter(Boolean).map((segment) => decodeURIComponent(segment));
-  } catch {
-    throw new HttpError(400, 'The path is not valid percent-encoding.');
+  const segments: string[] = [];
+  for (const segment of pathname.split('/')) {
+    if (segment === '') continue;
+    try {
+      segments.push(segment.includes('%') ? decodeURIComponent(segment) : segment);
+    } catch {
+      throw new HttpError(400, 'The path is not valid percent-encoding.');
+    }
   }
+  return segments;
 }
 
 function checkOptions(options: WebtaskServerOptions): WebtaskServerOptions {

@@ -10,24 +10,32 @@ export interface Lru<V> {
 
 export const DEFAULT_CACHE_MAX: number = 1000;
 
-/** A Map keeps insertion order, so re-inserting on every hit makes its first key the least recently used. */
+/**
+ * A Map keeps insertion order, so re-inserting on every hit makes its first key the least recently
+ * used. A hit on the most recent key (a server running one webtask over and over) changes nothing
+ * and is not re-inserted.
+ */
 export function createLru<V>(max: number): Lru<V> {
   const entries = new Map<string, V>();
+  let newest: string | undefined;
   return {
     get(key) {
       const value = entries.get(key);
-      if (value === undefined) return undefined;
+      if (value === undefined || key === newest) return value;
       entries.delete(key);
       entries.set(key, value);
+      newest = key;
       return value;
     },
     set(key, value) {
       entries.delete(key);
       entries.set(key, value);
+      newest = key;
       if (entries.size > max) entries.delete(entries.keys().next().value as string);
     },
     delete(key) {
       entries.delete(key);
+      if (key === newest) newest = undefined;
     },
     get size() {
       return entries.size;

@@ -19,8 +19,10 @@ export function createRunRoutes(ctx: RouteContext & { limiter: RateLimiter }): [
     limit(limiter, container!);
     const record = await store.get(container!, name!);
     if (!record) throw new HttpError(404, `No such webtask: ${name}`);
-    const webtask = await webtasks.job(record, () => store.get(container!, name!, { decrypt: true }));
-    const storage = await webtasks.storage(container!, name!);
+    const { webtask, storage } = webtasks.ready(record) ?? {
+      webtask: await webtasks.job(record, () => store.get(container!, name!, { decrypt: true })),
+      storage: await webtasks.storage(container!, name!),
+    };
     // The executor answers on the request itself: in-process, the body streams into the pipeline.
     await executor.serve({ webtask, storage, url: `/${rest}${url.search}` }, req, res);
   };

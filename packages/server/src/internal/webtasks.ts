@@ -18,6 +18,11 @@ export interface Webtasks {
    * (read without secrets); `decrypted` reads it with its secrets, only when that version is new here.
    */
   job(record: WebtaskRecord, decrypted: () => Promise<WebtaskRecord | undefined>): Promise<JobWebtask>;
+  /**
+   * The job webtask and storage of `record`'s version when both are made already: a request for a
+   * webtask that ran before goes on without waiting for promises that are long settled.
+   */
+  ready(record: WebtaskRecord): { webtask: JobWebtask; storage: WebtaskStorage } | undefined;
   /** An ad-hoc webtask (`POST /api/run/{container}`): code and settings from the request and its token. */
   adhoc(container: string, code: string, settings: { params: Record<string, string>; secrets: Record<string, string>; pb?: 0 | 1 | 2 | undefined; mb?: 0 | 1 | undefined }): JobWebtask;
   /** The storage of a named webtask, loaded from the store once and saved back to it on every `set`. */
@@ -31,8 +36,8 @@ export interface Webtasks {
 const MAX_CACHED = 10_000;
 
 export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): Webtasks {
-  const jobs = new Map<string, { version: string; webtask: Promise<JobWebtask> }>();
-  const storages = new Map<string, Promise<WebtaskStorage>>();
+  const jobs = new Map<string, { version: string; webtask: Promise<JobWebtask>; made?: JobWebtask }>();
+  const storages = new Map<string, Promise<WebtaskStorage> & { made?: WebtaskStorage }>();
   const places = new Map<string, { container: string; name: string | undefined }>();
   const key = (container: string, name: string): string => `${container}\u0000${name}`;
   const bounded = <V>(map: Map<string, V>, k: string, value: V): V => {
@@ -61,10 +66,21 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
           serverTiming: true,
         });
       });
-      webtask.catch(() => {
-        if (jobs.get(k)?.webtask === webtask) jobs.delete(k);
-      });
-      return bounded(jobs, k, { version: current.version, webtask }).webtask;
+      const entry: { version: string; webtask: Promise<JobWebtask>; made?: JobWebtask } = { version: current.version, webtask };
+      webtask.then(
+        (made) => void (entry.made = made),
+        () => {
+          if (jobs.get(k)?.webtask === webtask) jobs.delete(k);
+        },
+      );
+      return bounded(jobs, k, entry).webtask;
+    },
+    ready(current) {
+      const k = key(current.container, current.name);
+      const job = jobs.get(k);
+      const webtask = job?.version === current.version ? job.made : undefined;
+      const storage = webtask && storages.get(k)?.made;
+      return storage ? { webtask: webtask!, storage } : undefined;
     },
     adhoc(container, code, { params, secrets, pb, mb }) {
       const digest = createHash('sha256').update(JSON.stringify([container, code, params, secrets, pb ?? null, mb ?? null])).digest('hex');
@@ -76,7 +92,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
       const k = key(container, name);
       const known = storages.get(k);
       if (known) return known;
-      const loaded = store.readData(container, name).then((stored) =>
+      const loaded: Promise<WebtaskStorage> & { made?: WebtaskStorage } = store.readData(container, name).then((stored) =>
         createStorage({
           initialData: stored?.data ?? undefined,
           save: async (json) => {
@@ -84,7 +100,10 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
           },
         }),
       );
-      loaded.catch(() => storages.delete(k));
+      loaded.then(
+        (made) => void (loaded.made = made),
+        () => storages.delete(k),
+      );
       return bounded(storages, k, loaded);
     },
     forget(container, name) {

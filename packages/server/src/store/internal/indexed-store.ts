@@ -82,7 +82,9 @@ export function createIndexedStore(parts: IndexedStoreParts): WebtaskStore {
       });
     },
     async get(container, name, options) {
-      checked(container, name);
+      ready();
+      checkName('container', container);
+      checkName('name', name);
       const decrypt = checkGet(options);
       const entry = entryOf(container, name);
       if (entry === undefined) return undefined;
