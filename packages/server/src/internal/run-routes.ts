@@ -24,7 +24,10 @@ export function createRunRoutes(ctx: RouteContext & { limiter: RateLimiter }): [
       storage: await webtasks.storage(container!, name!),
     };
     // The executor answers on the request itself: in-process, the body streams into the pipeline.
-    await executor.serve({ webtask, storage, url: `/${rest}${url.search}` }, req, res);
+    // The webtask sees the path after its name. (Set here rather than passed as the job's `url`,
+    // which measured 20 % slower over HTTP in-process; not understood, but repeatable.)
+    req.url = `/${rest}${url.search}`;
+    await executor.serve({ webtask, storage }, req, res);
   };
 
   const adhoc: Handler = async (req, res, url, [container]) => {
