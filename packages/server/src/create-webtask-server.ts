@@ -89,15 +89,23 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const auth = createAuthenticator(tokens, adminToken);
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
   const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules };
+  const runRoutes = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
+  const shortcut = runRoutes.shortcut!;
   const routes: [prefix: string[], methods: Record<string, Handler>][] = [
     ...createWebtaskRoutes(context),
-    ...createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) }),
+    ...runRoutes,
     ...createTokenRoutes(context),
     ...createModuleRoutes({ auth, modules: options.modules }),
   ];
 
   const server = createHttpServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    let answered: Promise<void>;
+    try {
+      answered = shortcut(req, res) ?? handle(req, res);
+    } catch (error) {
+      answered = Promise.reject(error);
+    }
+    answered.catch((error: unknown) => {
       const status = errorStatus(error);
       if (status === 500) logger.error('ext-compilers server: request failed:', describe(error));
       const http = error instanceof HttpError ? error : new HttpError(status, status === 500 ? 'Internal server error.' : (error as Error).message);
