@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readStream } from '@ext-compilers/core';
 import { jsonResult } from './executor-faults.ts';
 import { tooLargeBody } from './request-body.ts';
-import type { Executor, JobRequest, JobResult, ServeJob } from './executor-types.ts';
+import type { ExecutorJob, JobRequest, JobResult, ServeJob } from './executor-types.ts';
 
 /**
  * Read a request's body as bytes, up to `limit` (core's `readStream`), for a job: the request as
@@ -36,8 +36,11 @@ export function writeResult(res: ServerResponse, result: JobResult): void {
   res.end(result.body);
 }
 
-/** `Executor.serve` of an executor that runs jobs elsewhere: read the body, run, write the result. */
-export function serveByRunning(executor: Executor, job: ServeJob, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * `Executor.serve` of an executor that runs jobs elsewhere: read the body, hand the job to
+ * `submit` (which calls back with its result), write the result.
+ */
+export function serveByRunning(submit: (job: ExecutorJob, resolve: (result: JobResult) => void) => void, job: ServeJob, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const limit = job.webtask.settings.maxBodySize;
   return new Promise((resolve) => {
     readJobRequest(req, limit, job.id, job.url, (request) => {
@@ -45,7 +48,7 @@ export function serveByRunning(executor: Executor, job: ServeJob, req: IncomingM
         writeResult(res, tooLarge(limit));
         return resolve();
       }
-      executor.run({ webtask: job.webtask, request, storage: job.storage }).then((result) => {
+      submit({ webtask: job.webtask, request, storage: job.storage }, (result) => {
         writeResult(res, result);
         resolve();
       });

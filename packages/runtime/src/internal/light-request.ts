@@ -18,6 +18,8 @@ export class LightRequest extends Readable {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   query: Record<string, unknown> = {};
+  /** Set by the pipeline; declared so every request keeps one shape. */
+  x_wt: Record<string, unknown> | undefined = undefined;
   httpVersion = '1.1';
   httpVersionMajor = 1;
   httpVersionMinor = 1;

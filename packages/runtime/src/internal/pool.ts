@@ -208,16 +208,16 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   };
 
   for (let i = 0; i < settings.size; i++) start();
+  // A job into the queue; `resolve` gets its result (or the pool's fault answer).
+  const submit = (job: ExecutorJob, resolve: (result: JobResult) => void): void => {
+    if (closed) return resolve(faultResult({ kind: 'closed' }, job.webtask, sandbox));
+    const log = settings.onLog !== undefined && (settings.logWanted?.(job.webtask) ?? true);
+    queue.push({ id: nextId++, slot: undefined, job, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
+    dispatch();
+  };
   const executor: Executor = {
-    serve: (job, req, res) => serveByRunning(executor, job, req, res),
-    run(job) {
-      if (closed) return Promise.resolve(faultResult({ kind: 'closed' }, job.webtask, sandbox));
-      return new Promise((resolve) => {
-        const log = settings.onLog !== undefined && (settings.logWanted?.(job.webtask) ?? true);
-        queue.push({ id: nextId++, slot: undefined, job, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
-        dispatch();
-      });
-    },
+    serve: (job, req, res) => serveByRunning(submit, job, req, res),
+    run: (job) => new Promise((resolve) => submit(job, resolve)),
     async close() {
       if (closed) return;
       closed = true;
