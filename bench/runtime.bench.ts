@@ -33,7 +33,7 @@ const TARGETS = {
   coldWorkerMs: 15,
 } as const;
 const SIMULATE = { warmup: 3, rounds: 21, ours: 2000, reference: 200 } as const;
-const HTTP = { rounds: 21, seconds: 1, warmupSeconds: 1, connections: 10 } as const;
+const HTTP = { rounds: 41, seconds: 1, warmupSeconds: 1, connections: 10 } as const;
 const MEMORY = { hooks: 10_000 } as const;
 const COLD = { warmup: 20, samples: 301, workerSamples: 101 } as const;
 

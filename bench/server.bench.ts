@@ -16,7 +16,7 @@ import { describeMachine, machineNote, writeResults } from './report.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const TARGET = 0.7;
-const HTTP: HttpMethod = { rounds: 21, seconds: 1, warmupSeconds: 1, connections: 10 };
+const HTTP: HttpMethod = { rounds: 41, seconds: 1, warmupSeconds: 1, connections: 10 };
 
 const SECRET = 'c2VjcmV0LWZvci10aGUtYmVuY2htYXJrLTMyYnl0ZXM';
 const POINT = POINTS.find((point) => point.name === 'client-credentials-exchange')!;
