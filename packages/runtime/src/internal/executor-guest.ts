@@ -169,13 +169,15 @@ function compiled(known: Known, environment: GuestEnvironment): Promise<AnyWebta
   const options = { ...rest, modules, meta, params, secrets, logger: environment.logger, webtaskApi: known.api };
   const fn = compile(webtask.code, options) as Promise<unknown> as Promise<AnyWebtaskFunction>;
   known.fn = fn;
-  fn.then((value) => {
-    if (known.fn === fn) known.ready = value;
-  }, () => {});
-  // A failed compile is not remembered: the next request tries again, as compile()'s cache does.
-  fn.catch(() => {
-    if (known.fn === fn) known.fn = undefined;
-  });
+  fn.then(
+    (value) => {
+      if (known.fn === fn) known.ready = value;
+    },
+    // A failed compile is not remembered: the next request tries again, as compile()'s cache does.
+    () => {
+      if (known.fn === fn) known.fn = undefined;
+    },
+  );
   return fn;
 }
 

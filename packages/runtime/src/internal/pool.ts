@@ -148,8 +148,8 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
     const [running, ...waiting] = slot.jobs;
     slot.jobs = [];
     slot.outbox = [];
-    if (running) limits?.remove(running);
     if (running) {
+      limits?.remove(running);
       settings.logger.error(`Webtask fault in a ${sandbox}: ${fault.kind}`);
       running.resolve(faultResult(fault, running.job.webtask, sandbox));
     } else if (!slot.ready && slots.has(slot)) {
