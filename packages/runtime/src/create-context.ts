@@ -1,6 +1,7 @@
 import { parse as parseQuerystring } from 'node:querystring';
 import { ExtCompilersError } from '@ext-compilers/core';
 import { createStorage, type WebtaskStorage } from './create-storage.ts';
+import { isPlainObject } from './internal/plain-object.ts';
 import { requestId } from './internal/request-id.ts';
 
 type Dictionary = Record<string, unknown>;
@@ -115,10 +116,6 @@ function assignAll(target: Dictionary, source: object): void {
 function define(target: Dictionary, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
-}
-
-function isPlainObject(value: unknown): value is Dictionary {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function notSupported(name: string): () => never {

@@ -6,6 +6,7 @@ import { runtimeErrorAnswer } from './point-compiler.ts';
 import { type Deadline, type DeadlineList, deadlineLists } from './deadlines.ts';
 import { type RequestTiming, serverTimingHeader } from './timing.ts';
 import { readRequestBody } from './request-body.ts';
+import { isPlainObject } from './plain-object.ts';
 import { requestId } from './request-id.ts';
 import { errorStatus, scriptErrorBody, serializationErrorBody } from './response-errors.ts';
 import { createHandle } from './storage-handle.ts';
@@ -129,10 +130,6 @@ function timedWriteHead(this: PipelineResponse, ...args: unknown[]): unknown {
     }
   }
   return (writeHead as (...a: unknown[]) => unknown).apply(this, args);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineResponse, ctx: WebtaskContext, run: Run, settings: PipelineSettings): void {
