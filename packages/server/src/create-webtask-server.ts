@@ -89,11 +89,10 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const auth = createAuthenticator(tokens, adminToken);
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
   const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules };
-  const runRoutes = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
-  const shortcut = runRoutes.shortcut!;
+  const run = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
   const routes: [prefix: string[], methods: Record<string, Handler>][] = [
     ...createWebtaskRoutes(context),
-    ...runRoutes,
+    ...run.routes,
     ...createTokenRoutes(context),
     ...createModuleRoutes({ auth, modules: options.modules }),
   ];
@@ -101,7 +100,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const server = createHttpServer((req, res) => {
     let answered: Promise<void>;
     try {
-      answered = shortcut(req, res) ?? handle(req, res);
+      answered = run.shortcut(req, res) ?? handle(req, res);
     } catch (error) {
       answered = Promise.reject(error);
     }

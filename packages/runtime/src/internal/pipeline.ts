@@ -71,7 +71,7 @@ export function runWebtask(
       invoke(fn, req, res, context(raw), run, settings);
     });
   }
-  arm(fn, res, run, settings, started);
+  arm(fn, run, started);
 }
 
 /**
@@ -79,7 +79,8 @@ export function runWebtask(
  * and the webtask has not answered yet: a webtask that answers at once (most hooks, under
  * `simulate()`) costs nothing. Runs wait in the deadline list of their duration (one timer for all).
  */
-function arm(fn: AnyWebtaskFunction, res: PipelineResponse, run: Run, settings: PipelineSettings, started: number): void {
+function arm(fn: AnyWebtaskFunction, run: Run, started: number): void {
+  const { res, settings } = run;
   if (run.done || res.writableEnded || !(settings.timeout > 0 && Number.isFinite(settings.timeout))) return;
   // A 3-ary function answers on its own: its response's end is the request's.
   if (fn.length === 3) res.on('close', () => finish(run));

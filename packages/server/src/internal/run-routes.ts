@@ -57,22 +57,24 @@ export function createRunRoutes(ctx: RouteContext & { limiter: RateLimiter }): R
     send(res, await executor.run({ webtask, request }));
   };
 
-  const routes: RunRoutes = [
-    [['api', 'run', ':container', ':name', '*'], { '*': named }],
-    [['api', 'run', ':container'], { '*': adhoc }],
-  ];
-  routes.shortcut = (req, res) => {
-    const path = simpleRunPath(req.url ?? '');
-    return path && runNamed(req, res, path.container, path.name, path.rest, path.search);
+  return {
+    routes: [
+      [['api', 'run', ':container', ':name', '*'], { '*': named }],
+      [['api', 'run', ':container'], { '*': adhoc }],
+    ],
+    shortcut: (req, res) => {
+      const path = simpleRunPath(req.url ?? '');
+      return path && runNamed(req, res, path.container, path.name, path.rest, path.search);
+    },
   };
-  return routes;
 }
 
 /** The run routes, and a shortcut for the hottest of them (see `simpleRunPath`). */
-export type RunRoutes = [string[], Record<string, Handler>][] & {
+export interface RunRoutes {
+  routes: [string[], Record<string, Handler>][];
   /** Answer a named run whose path needs no normalising; `undefined` for every other request (the general router's). */
-  shortcut?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | undefined;
-};
+  shortcut(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined;
+}
 
 // Characters that WHATWG URL parsing leaves as they are in a path and a query, and no `%`: a URL
 // made only of them means the same parsed or split by hand.

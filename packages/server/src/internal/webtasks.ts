@@ -35,9 +35,22 @@ export interface Webtasks {
 
 const MAX_CACHED = 10_000;
 
+/** A promise and, once it fulfilled, its value. */
+interface Making<T> {
+  promise: Promise<T>;
+  made: T | undefined;
+}
+
+function making<T>(promise: Promise<T>, failed: () => void): Making<T> {
+  const entry: Making<T> = { promise, made: undefined };
+  promise.then((value) => void (entry.made = value), failed);
+  return entry;
+}
+
 export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): Webtasks {
-  const jobs = new Map<string, { version: string; webtask: Promise<JobWebtask>; made?: JobWebtask }>();
-  const storages = new Map<string, Promise<WebtaskStorage> & { made?: WebtaskStorage }>();
+  // Each entry keeps its promise and, once it settled, what it made: `ready()` reads the latter.
+  const jobs = new Map<string, Making<JobWebtask> & { version: string }>();
+  const storages = new Map<string, Making<WebtaskStorage>>();
   const places = new Map<string, { container: string; name: string | undefined }>();
   const key = (container: string, name: string): string => `${container}\u0000${name}`;
   const bounded = <V>(map: Map<string, V>, k: string, value: V): V => {
@@ -50,7 +63,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
     job(current, decrypted) {
       const k = key(current.container, current.name);
       const known = jobs.get(k);
-      if (known?.version === current.version) return known.webtask;
+      if (known?.version === current.version) return known.promise;
       const webtask = decrypted().then(async (record) => {
         if (!record) throw new HttpError(404, `No such webtask: ${current.name}`);
         const code = record.code ?? (await fetchCode(record.url!));
@@ -66,21 +79,15 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
           serverTiming: true,
         });
       });
-      const entry: { version: string; webtask: Promise<JobWebtask>; made?: JobWebtask } = { version: current.version, webtask };
-      webtask.then(
-        (made) => void (entry.made = made),
-        () => {
-          if (jobs.get(k)?.webtask === webtask) jobs.delete(k);
-        },
-      );
-      return bounded(jobs, k, entry).webtask;
+      const entry = making(webtask, () => jobs.get(k)?.promise === webtask && jobs.delete(k));
+      return bounded(jobs, k, Object.assign(entry, { version: current.version })).promise;
     },
     ready(current) {
       const k = key(current.container, current.name);
       const job = jobs.get(k);
       const webtask = job?.version === current.version ? job.made : undefined;
-      const storage = webtask && storages.get(k)?.made;
-      return storage ? { webtask: webtask!, storage } : undefined;
+      const storage = storages.get(k)?.made;
+      return webtask && storage ? { webtask, storage } : undefined;
     },
     adhoc(container, code, { params, secrets, pb, mb }) {
       const digest = createHash('sha256').update(JSON.stringify([container, code, params, secrets, pb ?? null, mb ?? null])).digest('hex');
@@ -91,8 +98,8 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
     storage(container, name) {
       const k = key(container, name);
       const known = storages.get(k);
-      if (known) return known;
-      const loaded: Promise<WebtaskStorage> & { made?: WebtaskStorage } = store.readData(container, name).then((stored) =>
+      if (known) return known.promise;
+      const loaded = store.readData(container, name).then((stored) =>
         createStorage({
           initialData: stored?.data ?? undefined,
           save: async (json) => {
@@ -100,11 +107,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
           },
         }),
       );
-      loaded.then(
-        (made) => void (loaded.made = made),
-        () => storages.delete(k),
-      );
-      return bounded(storages, k, loaded);
+      return bounded(storages, k, making(loaded, () => storages.delete(k))).promise;
     },
     forget(container, name) {
       jobs.delete(key(container, name));

@@ -65,9 +65,15 @@ export function createIndexedStore(parts: IndexedStoreParts): WebtaskStore {
   const ready = (): void => {
     if (closed) throw new ExtCompilersError('ERR_STORAGE_USAGE', 'The webtask store is closed', { details: { field: 'store' } });
   };
-  const checked = (container: string, name: string): string => {
+  const check = (container: string, name: string): void => {
     ready();
-    return JSON.stringify([checkName('container', container), checkName('name', name)]);
+    checkName('container', container);
+    checkName('name', name);
+  };
+  // The key a webtask's writes are serialised under.
+  const checked = (container: string, name: string): string => {
+    check(container, name);
+    return JSON.stringify([container, name]);
   };
   for (const webtask of parts.webtasks) setEntry(index, webtask);
 
@@ -82,9 +88,7 @@ export function createIndexedStore(parts: IndexedStoreParts): WebtaskStore {
       });
     },
     async get(container, name, options) {
-      ready();
-      checkName('container', container);
-      checkName('name', name);
+      check(container, name);
       const decrypt = checkGet(options);
       const entry = entryOf(container, name);
       if (entry === undefined) return undefined;

@@ -1,0 +1,22 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createMemoryStore } from '@ext-compilers/server';
+import { createWebtasks } from '../src/internal/webtasks.ts';
+
+test('ready(): the job webtask and storage once both are made, for the current version only', async () => {
+  const store = createMemoryStore();
+  await store.put('c', 'n', { code: 'module.exports = (cb) => cb()' });
+  const webtasks = createWebtasks(store, { timeout: 1000, maxBodySize: 1000, modulesRoot: undefined });
+  const record = (await store.get('c', 'n'))!;
+  assert.is(webtasks.ready(record), undefined);
+  const webtask = await webtasks.job(record, () => store.get('c', 'n', { decrypt: true }));
+  assert.is(webtasks.ready(record), undefined, 'the storage is not made yet');
+  const storage = await webtasks.storage('c', 'n');
+  assert.equal(webtasks.ready(record), { webtask, storage });
+  const updated = await store.put('c', 'n', { code: 'module.exports = (cb) => cb(null, 2)' });
+  assert.is(webtasks.ready(updated), undefined, 'a new version is made again');
+  webtasks.forget('c', 'n');
+  assert.is(webtasks.ready(record), undefined);
+});
+
+test.run();
