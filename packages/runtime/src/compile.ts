@@ -1,9 +1,9 @@
 import type { WebtaskFunction } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
-import { cacheKey, createLru, DEFAULT_CACHE_MAX, identityOf, type Lru, sharedLru } from './internal/cache.ts';
-import { build, type CompileSettings } from './internal/compile-pipeline.ts';
-import type { InstallModules, Logger } from './internal/compile-use-npm.ts';
-import type { FetchLimits } from './internal/fetch-compiler.ts';
+import { cacheKey, createLru, DEFAULT_CACHE_MAX, identityOf, type Lru, sharedLru } from './compile/cache.ts';
+import { build, type CompileSettings } from './compile/build.ts';
+import type { InstallModules, Logger } from './compile/use-npm.ts';
+import type { FetchLimits } from './compile/fetch-compiler.ts';
 
 /** Options of `compile()`: the platform's, then webtask-runtime's, then ours. */
 export interface CompileOptions {

@@ -1,8 +1,8 @@
 import { parse as parseQuerystring } from 'node:querystring';
 import { ExtCompilersError } from '@ext-compilers/core';
 import { createStorage, type WebtaskStorage } from './create-storage.ts';
-import { isPlainObject } from './internal/plain-object.ts';
-import { requestId } from './internal/request-id.ts';
+import { isPlainObject } from './request/plain-object.ts';
+import { requestId } from './request/id.ts';
 
 type Dictionary = Record<string, unknown>;
 

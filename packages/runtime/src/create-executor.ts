@@ -1,6 +1,6 @@
-import { createInProcessExecutor, createProcessExecutor, createWorkerExecutor } from './internal/executor.ts';
-import type { Executor, JobWebtask, LogEntry, PoolOptions } from './internal/executor-types.ts';
-import type { Logger } from './internal/pipeline-types.ts';
+import { createInProcessExecutor, createProcessExecutor, createWorkerExecutor } from './executor/executors.ts';
+import type { Executor, JobWebtask, LogEntry, PoolOptions } from './executor/types.ts';
+import type { Logger } from './job/types.ts';
 
 export type {
   Executor,
@@ -12,7 +12,7 @@ export type {
   JobWebtask,
   LogEntry,
   ServeJob,
-} from './internal/executor-types.ts';
+} from './executor/types.ts';
 
 /** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */
 export type Sandbox = 'in-process' | 'worker' | 'process';

@@ -1,6 +1,6 @@
-import type { JobWebtask } from './internal/executor-types.ts';
-import type { PassedCompileOptions } from './internal/pipeline-compile.ts';
-import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
+import type { JobWebtask } from './executor/types.ts';
+import type { PassedCompileOptions } from './job/compiled.ts';
+import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
 
 /** What `createJobWebtask()` takes: the runtime's plain-data options and compile()'s that can cross to a guest. */
 export type JobWebtaskOptions = Omit<RuntimeOptions, 'logger' | 'storage' | 'initialStorageData' | 'storageFile'> &

@@ -2,12 +2,12 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Sandbox } from './create-executor.ts';
 import { createJobWebtask } from './create-job-webtask.ts';
-import { createHandle } from './internal/storage-handle.ts';
-import { requestTiming } from './internal/timing.ts';
-import { runWebtask } from './internal/pipeline.ts';
-import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
-import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
-import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse } from './internal/pipeline-types.ts';
+import { createHandle } from './storage/handle.ts';
+import { requestTiming } from './job/timing.ts';
+import { runWebtask } from './job/run-webtask.ts';
+import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './job/compiled.ts';
+import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
+import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse } from './job/types.ts';
 
 /** Options of `createServer()`: the runtime's and compile()'s options, plus the executor. */
 export interface CreateServerOptions extends RuntimeOptions, PassedCompileOptions {

@@ -1,7 +1,7 @@
-import { openDocument } from './internal/storage-document.ts';
-import { createHandle, type WebtaskStorage } from './internal/storage-handle.ts';
+import { openDocument } from './storage/document.ts';
+import { createHandle, type WebtaskStorage } from './storage/handle.ts';
 
-export type { StorageGetOptions, StorageSetOptions, WebtaskStorage } from './internal/storage-handle.ts';
+export type { StorageGetOptions, StorageSetOptions, WebtaskStorage } from './storage/handle.ts';
 
 export interface CreateStorageOptions {
   /** The document's content when it starts empty (and, with `file`, when the file does not exist). */

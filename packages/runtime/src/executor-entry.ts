@@ -1,9 +1,9 @@
 // The entry of a worker thread or child process of the `worker` and `process` executors. It
 // serves only when started as one (the marker), so importing it elsewhere does nothing.
 import { parentPort, workerData } from 'node:worker_threads';
-import { GUEST_MARKER } from './internal/executor-entry.ts';
-import { serveGuest } from './internal/guest-channel.ts';
-import type { GuestMessage, HostMessage } from './internal/executor-types.ts';
+import { GUEST_MARKER } from './executor/guest-entry.ts';
+import { serveGuest } from './executor/guest.ts';
+import type { GuestMessage, HostMessage } from './executor/types.ts';
 
 /** Whether this module is serving as an executor's guest (a worker thread or a child process). */
 export const serving: boolean = start();

@@ -1,5 +1,5 @@
 import type { NodejsCompiler } from '@ext-compilers/core';
-import { createModule } from './internal/compile-module.ts';
+import { createModule } from './compile/module.ts';
 
 /** Where compiled code appears to live, and what it sees as `module.webtask` while it loads. */
 export interface NodejsCompilerOptions {

@@ -1,10 +1,10 @@
-import { runWebtask } from './internal/pipeline.ts';
-import type { AnyWebtaskFunction } from './internal/pipeline-types.ts';
-import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './internal/pipeline-compile.ts';
-import { type RuntimeOptions, resolveSettings } from './internal/pipeline-options.ts';
-import { LightRequest } from './internal/light-request.ts';
-import { LightResponse, textOf } from './internal/light-response.ts';
-import { requestTiming } from './internal/timing.ts';
+import { runWebtask } from './job/run-webtask.ts';
+import type { AnyWebtaskFunction } from './job/types.ts';
+import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './job/compiled.ts';
+import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
+import { LightRequest } from './request/light-request.ts';
+import { LightResponse, textOf } from './request/light-response.ts';
+import { requestTiming } from './job/timing.ts';
 import { stringify as stringifyQuery } from 'node:querystring';
 
 /** Options of `simulate()`: the request, then the runtime's and compile()'s options. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Deadline, DeadlineList, deadlineLists } from '../src/internal/deadlines.ts';
+import { type Deadline, DeadlineList, deadlineLists } from '../src/job/deadlines.ts';
 
 interface Entry extends Deadline {
   name: string;
@@ -75,7 +75,7 @@ test('deadlineLists: one list per duration for one handler', () => {
 });
 
 // Child processes: whether the process stays alive is what is tested.
-const MODULE = fileURLToPath(new URL('../src/internal/deadlines.ts', import.meta.url));
+const MODULE = fileURLToPath(new URL('../src/job/deadlines.ts', import.meta.url));
 const child = (body: string) =>
   spawnSync(process.execPath, ['--no-warnings', '--import', 'tsx', '--input-type=module', '-e', `import { DeadlineList } from ${JSON.stringify(MODULE)};\n${body}`], {
     encoding: 'utf8',

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLru } from '../src/internal/cache.ts';
-import { requestId } from '../src/internal/request-id.ts';
+import { createLru } from '../src/compile/cache.ts';
+import { requestId } from '../src/request/id.ts';
 
 test('createLru forgets the least recently used first, a hit on the newest key included', () => {
   const lru = createLru<number>(3);

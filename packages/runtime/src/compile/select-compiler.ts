@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { ExtCompilersError, type NodejsCompiler, type WebtaskCompiler } from '@ext-compilers/core';
 import * as points from 'ext-compilers';
 import * as actions from 'ext-compilers/actions';
-import { createModule, type ModuleLocation, resolveFrom } from './compile-module.ts';
+import { createModule, type ModuleLocation, resolveFrom } from './module.ts';
 import { type FetchLimits, fetchCompilerSource } from './fetch-compiler.ts';
 import { createNodejsCompiler } from '../nodejs-compiler.ts';
 

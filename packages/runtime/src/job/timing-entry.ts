@@ -1,4 +1,4 @@
-import type { JobResult, LogEntry } from './executor-types.ts';
+import type { JobResult, LogEntry } from '../executor/types.ts';
 
 /** The log entry each finished request adds: where its time went. */
 export function timingEntry(webtask: string, requestId: string | undefined, timing: NonNullable<JobResult['timing']>): LogEntry {

@@ -1,5 +1,5 @@
 import { ExtCompilersError } from '@ext-compilers/core';
-import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './storage-document.ts';
+import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './document.ts';
 
 /** Options of `storage.get`: none are used; the argument is accepted for the platform's signature. */
 export type StorageGetOptions = Record<string, unknown>;

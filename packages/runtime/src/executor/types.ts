@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FetchLimits } from './fetch-compiler.ts';
-import type { Logger, PipelineSettings } from './pipeline-types.ts';
+import type { FetchLimits } from '../compile/fetch-compiler.ts';
+import type { Logger, PipelineSettings } from '../job/types.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
 
 /** compile() options that can cross to a worker or a child process: plain data only. */

@@ -1,5 +1,5 @@
-import type { JobResult, JobWebtask } from './executor-types.ts';
-import { runtimeErrorAnswer } from './point-compiler.ts';
+import type { JobResult, JobWebtask } from './types.ts';
+import { runtimeErrorAnswer } from '../answers/point-answers.ts';
 
 /** Why the host gave up on a job: every one ends (or ended) the worker or child that ran it. */
 export type Fault =

@@ -2,17 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createModuleStore, type ModuleStore } from '@ext-compilers/modules';
 import type { WebtaskStorage } from '../create-storage.ts';
 import { compile } from '../compile.ts';
-import { createLru } from './cache.ts';
-import type { ExecutorJob, JobRequest, JobResult, JobWebtask, LogSink, ServeJob } from './executor-types.ts';
-import { GUEST_WEBTASKS } from './pool.ts';
-import { inJobScope, unscoped } from './job-logs.ts';
-import { LightRequest } from './light-request.ts';
-import { LightResponse } from './light-response.ts';
-import { runWebtask } from './pipeline.ts';
-import { answerCompileError } from './pipeline-compile.ts';
-import type { AnyWebtaskFunction, Logger, PipelineRequest, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
-import type { StorageDocument } from './storage-document.ts';
-import { requestId } from './request-id.ts';
+import { createLru } from '../compile/cache.ts';
+import type { ExecutorJob, JobRequest, JobResult, JobWebtask, LogSink, ServeJob } from '../executor/types.ts';
+import { GUEST_WEBTASKS } from '../executor/pool.ts';
+import { inJobScope, unscoped } from './logs.ts';
+import { LightRequest } from '../request/light-request.ts';
+import { LightResponse } from '../request/light-response.ts';
+import { runWebtask } from './run-webtask.ts';
+import { answerCompileError } from './compiled.ts';
+import type { AnyWebtaskFunction, Logger, PipelineRequest, PipelineResponse, PipelineSettings } from './types.ts';
+import type { StorageDocument } from '../storage/document.ts';
+import { requestId } from '../request/id.ts';
 import { type RequestTiming, requestTiming } from './timing.ts';
 
 /**

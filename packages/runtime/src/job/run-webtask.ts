@@ -1,15 +1,15 @@
 import { parse as parseQuerystring } from 'node:querystring';
 import { settleHook } from '@ext-compilers/core';
 import { createContext, type WebtaskContext } from '../create-context.ts';
-import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
-import { runtimeErrorAnswer } from './point-compiler.ts';
+import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './types.ts';
+import { runtimeErrorAnswer } from '../answers/point-answers.ts';
 import { type Deadline, type DeadlineList, deadlineLists } from './deadlines.ts';
 import { type RequestTiming, serverTimingHeader } from './timing.ts';
-import { readRequestBody } from './request-body.ts';
-import { isPlainObject } from './plain-object.ts';
-import { requestId } from './request-id.ts';
-import { errorStatus, scriptErrorBody, serializationErrorBody } from './response-errors.ts';
-import { createHandle } from './storage-handle.ts';
+import { readRequestBody } from '../request/body.ts';
+import { isPlainObject } from '../request/plain-object.ts';
+import { requestId } from '../request/id.ts';
+import { errorStatus, scriptErrorBody, serializationErrorBody } from '../answers/error-answers.ts';
+import { createHandle } from '../storage/handle.ts';
 
 type Callback = (error?: unknown, data?: unknown) => void;
 

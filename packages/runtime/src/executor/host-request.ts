@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readStream } from '@ext-compilers/core';
-import { jsonResult } from './executor-faults.ts';
-import { tooLargeBody } from './request-body.ts';
-import type { ExecutorJob, JobRequest, JobResult, ServeJob } from './executor-types.ts';
+import { jsonResult } from './faults.ts';
+import { tooLargeBody } from '../request/body.ts';
+import type { ExecutorJob, JobRequest, JobResult, ServeJob } from './types.ts';
 
 /**
  * Read a request's body as bytes, up to `limit` (core's `readStream`), for a job: the request as

@@ -1,5 +1,5 @@
 import type { WebtaskStorage } from '../create-storage.ts';
-import type { StorageDocument } from './storage-document.ts';
+import type { StorageDocument } from '../storage/document.ts';
 
 /** The request the pipeline handles: Node's `IncomingMessage` or a light request. */
 export interface PipelineRequest extends NodeJS.ReadableStream {

@@ -1,12 +1,12 @@
 import type { ModuleStore } from '@ext-compilers/modules';
 import type { NodejsCompiler, WebtaskFunction } from '@ext-compilers/core';
 import { createNodejsCompiler } from '../nodejs-compiler.ts';
-import { createModule, type ModuleLocation } from './compile-module.ts';
-import { compileFailed, compileTimedOut, invalidExport } from './compile-errors.ts';
-import { type InstallModules, type Logger, mayUseNpm, prepareWithInstaller, prepareWithStore } from './compile-use-npm.ts';
-import { type AnyCompiler, selectCompiler } from './compiler-select.ts';
+import { createModule, type ModuleLocation } from './module.ts';
+import { compileFailed, compileTimedOut, invalidExport } from './errors.ts';
+import { type InstallModules, type Logger, mayUseNpm, prepareWithInstaller, prepareWithStore } from './use-npm.ts';
+import { type AnyCompiler, selectCompiler } from './select-compiler.ts';
 import type { FetchLimits } from './fetch-compiler.ts';
-import { recordBuild } from './timing.ts';
+import { recordBuild } from '../job/timing.ts';
 
 /** Everything a compile needs, defaults applied. */
 export interface CompileSettings {

@@ -1,6 +1,6 @@
 import { compile, type CompileOptions } from '../compile.ts';
-import type { AnyWebtaskFunction, PipelineResponse, PipelineSettings } from './pipeline-types.ts';
-import { createHandle } from './storage-handle.ts';
+import type { AnyWebtaskFunction, PipelineResponse, PipelineSettings } from './types.ts';
+import { createHandle } from '../storage/handle.ts';
 
 /** compile() options that `simulate()` and `createServer()` pass through. */
 export type PassedCompileOptions = Omit<CompileOptions, 'meta' | 'secrets' | 'params' | 'logger' | 'webtaskApi'>;

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { Fault } from './executor-faults.ts';
-import { GUEST_MARKER, guestEntry } from './executor-entry.ts';
-import type { GuestMessage } from './executor-types.ts';
+import type { Fault } from './faults.ts';
+import { GUEST_MARKER, guestEntry } from './guest-entry.ts';
+import type { GuestMessage } from './types.ts';
 import type { Transport } from './pool.ts';
 
 // V8's message when a heap limit is reached: the child aborts, so its stderr is the only witness.
@@ -34,6 +34,11 @@ export function spawnChild(memoryLimit: number, writableDir: string): Transport 
   };
 }
 
+// Node 20 names the permission model `--experimental-permission`; Node 22.13+ made it stable as
+// `--permission` (Node 24 refuses the old name). Asked of the Node that runs us, which is the
+// Node the child runs on (`process.execPath`).
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+
 /**
  * Built entry: the permission model and nothing else. From TypeScript source (this repository's
  * tests), tsx's loader needs a loader thread and esbuild's service process, so the child also
@@ -41,7 +46,7 @@ export function spawnChild(memoryLimit: number, writableDir: string): Transport 
  * concession the built package never makes.
  */
 function permissionFlags(writableDir: string, typescript: boolean): string[] {
-  const flags = ['--experimental-permission', '--allow-fs-read=*', `--allow-fs-write=${writableDir}`, '--disable-warning=ExperimentalWarning'];
+  const flags = [PERMISSION_FLAG, '--allow-fs-read=*', `--allow-fs-write=${writableDir}`, '--disable-warning=ExperimentalWarning'];
   if (!typescript) return flags;
   return [...process.execArgv, ...flags, '--allow-worker', '--allow-child-process', '--disable-warning=SecurityWarning'];
 }

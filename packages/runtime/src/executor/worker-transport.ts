@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { Fault } from './executor-faults.ts';
-import { GUEST_MARKER, guestEntry, typescriptBootstrap } from './executor-entry.ts';
-import type { GuestMessage } from './executor-types.ts';
+import type { Fault } from './faults.ts';
+import { GUEST_MARKER, guestEntry, typescriptBootstrap } from './guest-entry.ts';
+import type { GuestMessage } from './types.ts';
 import type { Transport } from './pool.ts';
 
 /** A worker thread with a heap limit, running the guest entry. */

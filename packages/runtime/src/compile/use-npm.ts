@@ -1,5 +1,5 @@
 import { analyze, prepare, type ModuleStore, type RequireSite } from '@ext-compilers/modules';
-import { type LoadableModule, resolveFrom } from './compile-module.ts';
+import { type LoadableModule, resolveFrom } from './module.ts';
 
 /** webtask-runtime's `installModules(specs, cb)`: install what `'use npm'` code requires and call back. */
 export type InstallModules = (specs: string[], cb: (error?: Error | null) => void) => void;

@@ -1,8 +1,8 @@
 import { ExtCompilersError } from '@ext-compilers/core';
 import type { WebtaskStorage } from '../create-storage.ts';
-import type { StorageOperation, StorageReply } from './executor-types.ts';
-import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './storage-document.ts';
-import { callbackOf, serialize } from './storage-handle.ts';
+import type { StorageOperation, StorageReply } from '../executor/types.ts';
+import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './document.ts';
+import { callbackOf, serialize } from './handle.ts';
 
 
 /** Sends one storage operation to the host and calls back with its reply (always asynchronously). */

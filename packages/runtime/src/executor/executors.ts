@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnChild } from './child-transport.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
-import { runJob, serveJob } from './executor-guest.ts';
-import { logToJob, patchConsole, scopedLogger } from './job-logs.ts';
-import type { Executor, JobWebtask, LogSink, PoolOptions } from './executor-types.ts';
+import { runJob, serveJob } from '../job/run-job.ts';
+import { logToJob, patchConsole, scopedLogger } from '../job/logs.ts';
+import type { Executor, JobWebtask, LogSink, PoolOptions } from './types.ts';
 import { createPool, poolSettings } from './pool.ts';
-import { timingEntry } from './timing-entry.ts';
-import { createHandle, documentOf } from './storage-handle.ts';
-import { openDocument } from './storage-document.ts';
-import type { Logger } from './pipeline-types.ts';
+import { timingEntry } from '../job/timing-entry.ts';
+import { createHandle, documentOf } from '../storage/handle.ts';
+import { openDocument } from '../storage/document.ts';
+import type { Logger } from '../job/types.ts';
 import { spawnWorker } from './worker-transport.ts';
 
 /** The options every executor takes: where its reports and its jobs' console lines go. */

@@ -1,5 +1,5 @@
 import { readStream } from '@ext-compilers/core';
-import type { PipelineRequest } from './pipeline-types.ts';
+import type { PipelineRequest } from '../job/types.ts';
 
 /** Why a body could not be read: answered as is by the pipeline. */
 export interface BodyFailure {

@@ -1,8 +1,8 @@
 import { DEFAULT_MAX_BODY_SIZE } from '@ext-compilers/core';
 import type { WebtaskStorage } from '../create-storage.ts';
-import type { Logger, PipelineSettings } from './pipeline-types.ts';
-import { openDocument } from './storage-document.ts';
-import { documentOf } from './storage-handle.ts';
+import type { Logger, PipelineSettings } from './types.ts';
+import { openDocument } from '../storage/document.ts';
+import { documentOf } from '../storage/handle.ts';
 
 /** The default per-request time limit: 20 s, the Hooks budget. */
 export const DEFAULT_TIMEOUT = 20_000;

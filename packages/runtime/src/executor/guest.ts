@@ -1,9 +1,9 @@
-import { type GuestEnvironment, type GuestResult, type Known, knownWebtask, remember, runKnown } from './executor-guest.ts';
-import { ownBytes } from './executor-request.ts';
-import type { GuestMessage, HostMessage, JobRequest, JobResult, LogSink, StorageReply } from './executor-types.ts';
-import { jsonResult } from './executor-faults.ts';
-import { createProxyHandle } from './executor-storage.ts';
-import { patchConsole, scopedLogger } from './job-logs.ts';
+import { type GuestEnvironment, type GuestResult, type Known, knownWebtask, remember, runKnown } from '../job/run-job.ts';
+import { ownBytes } from './host-request.ts';
+import type { GuestMessage, HostMessage, JobRequest, JobResult, LogSink, StorageReply } from './types.ts';
+import { jsonResult } from './faults.ts';
+import { createProxyHandle } from '../storage/proxy.ts';
+import { patchConsole, scopedLogger } from '../job/logs.ts';
 
 /** The two ends a guest can talk through: a worker's `parentPort` or a child's IPC channel. */
 export interface GuestChannel {

@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os';
-import { DEFAULT_TIMEOUT } from './pipeline-options.ts';
-import type { Logger } from './pipeline-types.ts';
-import { type Fault, faultResult } from './executor-faults.ts';
-import { answerStorage } from './executor-storage.ts';
-import { documentOf } from './storage-handle.ts';
-import { createLru, type Lru } from './cache.ts';
-import { type Deadline, DeadlineList } from './deadlines.ts';
-import { timingEntry } from './timing-entry.ts';
-import { serveByRunning } from './executor-request.ts';
-import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './executor-types.ts';
+import { DEFAULT_TIMEOUT } from '../job/settings.ts';
+import type { Logger } from '../job/types.ts';
+import { type Fault, faultResult } from './faults.ts';
+import { answerStorage } from '../storage/proxy.ts';
+import { documentOf } from '../storage/handle.ts';
+import { createLru, type Lru } from '../compile/cache.ts';
+import { type Deadline, DeadlineList } from '../job/deadlines.ts';
+import { timingEntry } from '../job/timing-entry.ts';
+import { serveByRunning } from './host-request.ts';
+import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './types.ts';
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
 export interface Transport {
