@@ -22,10 +22,16 @@ export {
 } from './extensibility-user-error.ts';
 export { DEFAULT_MAX_BODY_SIZE, type ReadBodyOptions, readBody } from './read-body.ts';
 export { BUFFERED_BODY, readStream } from './read-stream.ts';
+export { createFileOnce } from './host/create-file-once.ts';
+export { processAlive } from './host/process-alive.ts';
+export { replaceFile, type ReplaceFileOptions } from './host/replace-file.ts';
+export { sweepTemporaryFiles, type SweepTemporaryFilesOptions } from './host/sweep-temporary-files.ts';
+export { syncDirectory } from './host/sync-directory.ts';
 export type {
   Callback,
   CompilerOptions,
   ExtensibilityHandler,
+  Logger,
   NodejsCompiler,
   WebtaskCompiler,
   WebtaskContext,

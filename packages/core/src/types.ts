@@ -56,3 +56,10 @@ export type WebtaskCompiler = (options: CompilerOptions, cb: (error: Error | nul
 
 /** The 3-ary webtask function every extensibility-point compiler returns. */
 export type ExtensibilityHandler = (ctx: WebtaskContext, req: WebtaskRequest, res: WebtaskResponse) => void;
+
+/** Where a component reports what it does not answer to a caller: the console's three levels, so `console` is one. */
+export interface Logger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
