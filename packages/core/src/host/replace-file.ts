@@ -5,7 +5,7 @@ import { writeTemporary } from './temporary-file.ts';
 
 /** Options of {@link replaceFile}. */
 export interface ReplaceFileOptions {
-  /** The file's mode, set exactly (whatever the umask). Default `0o600`: its owner only. */
+  /** The new file's mode, as `open(2)` takes it (less the umask). Default `0o600`: its owner only. */
   mode?: number | undefined;
 }
 

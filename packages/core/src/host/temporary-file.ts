@@ -17,8 +17,6 @@ export async function writeTemporary(file: string, content: string | Uint8Array,
   try {
     const handle = await open(temporary, 'wx', mode);
     try {
-      // The mode exactly as asked, whatever the umask took from it at open.
-      await handle.chmod(mode);
       await handle.writeFile(content);
       await handle.sync();
     } finally {
