@@ -3,9 +3,9 @@ import { createModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Sandbox } from './create-executor.ts';
 import { createJobWebtask } from './create-job-webtask.ts';
 import { createHandle } from './storage/handle.ts';
-import { requestTiming } from './job/timing.ts';
-import { runWebtask } from './job/run-webtask.ts';
-import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './job/compiled.ts';
+import { compiledWebtask, compileForPipeline, type PassedCompileOptions, readyWebtask, whenCompiled } from './job/compiled.ts';
+import { runCompiled } from './job/run-job.ts';
+import { requestId } from './request/id.ts';
 import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
 import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse } from './job/types.ts';
 
@@ -44,30 +44,13 @@ export function createServer(codeOrFunction: string | AnyWebtaskFunction, option
   if (sandbox !== 'in-process') return isolatedServer(codeOrFunction, options, sandbox);
   if (options.modulesRoot !== undefined && options.modules === undefined) options = { ...options, modules: createModuleStore({ root: options.modulesRoot }) };
   const settings = resolveSettings(options);
-  // The compile happened once, when the server was made: the first request reports it, later ones 0.
-  let first = true;
-  const timing = (compiled: AnyWebtaskFunction) => {
-    if (!settings.serverTiming) return undefined;
-    const measured = requestTiming(compiled, first);
-    first = false;
-    return measured;
-  };
-  let fn = typeof codeOrFunction === 'function' ? codeOrFunction : undefined;
-  let failure: unknown;
-  const ready =
-    typeof codeOrFunction === 'string'
-      ? compileForPipeline(codeOrFunction, passedCompileOptions(options), settings, true).then(
-          (compiled) => void (fn = compiled),
-          (error: unknown) => void (failure = error),
-        )
-      : Promise.resolve();
-  return createHttpServer((req, res) => {
-    const request = req as unknown as PipelineRequest;
-    const response = res as unknown as PipelineResponse;
-    if (fn) return runWebtask(fn, request, response, settings, undefined, timing(fn));
-    if (failure !== undefined) return answerCompileError(response, failure);
-    ready.then(() => (fn ? runWebtask(fn, request, response, settings, undefined, timing(fn)) : answerCompileError(response, failure)));
-  });
+  const code = codeOrFunction;
+  const entry = typeof code === 'function' ? readyWebtask(code) : compiledWebtask(() => compileForPipeline(code, options, settings, true));
+  // Compiled once, when the server is made (a failure is answered to every request): the first request reports the compile, later ones 0.
+  whenCompiled(entry).catch(() => undefined);
+  // One timing slot for every request: the pipeline reads the timing it is handed, never the slot.
+  const timing = settings.serverTiming ? { current: undefined } : undefined;
+  return createHttpServer((req, res) => runCompiled(entry, req as unknown as PipelineRequest, res as unknown as PipelineResponse, settings, requestId(), timing));
 }
 
 function isolatedServer(code: string | AnyWebtaskFunction, options: CreateServerOptions, sandbox: 'worker' | 'process'): Server {

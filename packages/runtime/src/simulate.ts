@@ -1,10 +1,8 @@
-import { runWebtask } from './job/run-webtask.ts';
-import type { AnyWebtaskFunction } from './job/types.ts';
-import { answerCompileError, compileForPipeline, type PassedCompileOptions, passedCompileOptions } from './job/compiled.ts';
+import { compiledWebtask, compileForPipeline, type PassedCompileOptions, readyWebtask } from './job/compiled.ts';
+import { runRequest } from './job/run-job.ts';
 import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
-import { LightRequest } from './request/light-request.ts';
-import { LightResponse, textOf } from './request/light-response.ts';
-import { requestTiming } from './job/timing.ts';
+import type { AnyWebtaskFunction, JobRequest } from './job/types.ts';
+import { textOf } from './request/light-response.ts';
 import { stringify as stringifyQuery } from 'node:querystring';
 
 /** Options of `simulate()`: the request, then the runtime's and compile()'s options. */
@@ -53,25 +51,18 @@ export function simulate(
 
 function run(codeOrFunction: string | AnyWebtaskFunction, options: SimulateOptions): Promise<SimulateResult> {
   const settings = resolveSettings(options);
-  return new Promise((resolve) => {
-    const req = lightRequest(options);
-    const res = new LightResponse(({ statusCode, headers, body }) => resolve({ statusCode, headers, payload: textOf(body) }));
-    const timing = (fn: AnyWebtaskFunction, waited: boolean) => (settings.serverTiming ? requestTiming(fn, waited) : undefined);
-    if (typeof codeOrFunction === 'function') return runWebtask(codeOrFunction, req, res, settings, undefined, timing(codeOrFunction, false));
-    const withStorage = options.storage !== undefined || options.initialStorageData !== undefined || options.storageFile !== undefined;
-    compileForPipeline(codeOrFunction, passedCompileOptions(options), settings, withStorage).then(
-      (fn) => runWebtask(fn, req, res, settings, undefined, timing(fn, true)),
-      (error: unknown) => answerCompileError(res, error),
-    );
-  });
+  const withStorage = options.storage !== undefined || options.initialStorageData !== undefined || options.storageFile !== undefined;
+  const entry =
+    typeof codeOrFunction === 'function' ? readyWebtask(codeOrFunction) : compiledWebtask(() => compileForPipeline(codeOrFunction, options, settings, withStorage));
+  return runRequest(entry, requestOf(options), settings, settings.serverTiming).then(({ statusCode, headers, body }) => ({ statusCode, headers, payload: textOf(body) }));
 }
 
-function lightRequest(options: SimulateOptions): LightRequest {
+function requestOf(options: SimulateOptions): JobRequest {
   const headers: Record<string, string | string[] | undefined> = { host: 'localhost' };
   for (const name in options.headers) headers[name.toLowerCase()] = options.headers[name];
   const body = payloadOf(options.payload, headers);
   if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(body.length);
-  return new LightRequest({ method: (options.method ?? 'GET').toUpperCase(), url: urlOf(options), headers, body });
+  return { method: (options.method ?? 'GET').toUpperCase(), url: urlOf(options), headers, body };
 }
 
 function payloadOf(payload: unknown, headers: Record<string, string | string[] | undefined>): Buffer | undefined {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnChild } from './child-transport.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
-import { runJob, serveJob } from '../job/run-job.ts';
+import { createWebtaskCache, runJob, serveJob } from './webtasks.ts';
 import { logToJob, patchConsole, scopedLogger } from '../job/logs.ts';
 import type { Executor, JobWebtask, LogSink, PoolOptions } from './types.ts';
 import { createPool, poolSettings } from './pool.ts';
@@ -28,6 +28,7 @@ export function createInProcessExecutor(options: LogOptions = {}): Executor {
   const { onLog } = options;
   const logger = onLog ? scopedLogger(onLog) : (options.logger ?? console);
   const release = onLog ? holdConsole() : undefined;
+  const cache = createWebtaskCache();
   const environment = (job: { storage?: WebtaskStorage | undefined }, wanted: boolean) => {
     const document = job.storage && documentOf(job.storage);
     return { storage: () => createHandle(document ?? openDocument({})), document, logger, onLog: wanted ? onLog : undefined };
@@ -35,13 +36,13 @@ export function createInProcessExecutor(options: LogOptions = {}): Executor {
   return {
     run: async (job) => {
       const wanted = onLog !== undefined && (options.logWanted?.(job.webtask) ?? true);
-      const result = await runJob(job, environment(job, wanted));
+      const result = await runJob(cache, job, environment(job, wanted));
       if (wanted && result.timing) onLog(timingEntry(job.webtask.id, result.requestId, result.timing));
       return result;
     },
     serve: async (job, req, res) => {
       const wanted = onLog !== undefined && (options.logWanted?.(job.webtask) ?? true);
-      const { requestId, timing } = await serveJob(job, req, res, environment(job, wanted));
+      const { requestId, timing } = await serveJob(cache, job, req, res, environment(job, wanted));
       if (wanted && timing) onLog(timingEntry(job.webtask.id, requestId, timing));
     },
     close: () => Promise.resolve(release?.()),

@@ -1,7 +1,9 @@
-import { type GuestEnvironment, type GuestResult, type Known, knownWebtask, remember, runKnown } from '../job/run-job.ts';
+import type { RunResult } from '../job/run-job.ts';
+import { createWebtaskCache, type GuestEnvironment, type Known, runKnown } from './webtasks.ts';
 import { ownBytes } from './host-request.ts';
 import type { GuestMessage, HostMessage, JobRequest, JobResult, LogSink, StorageReply } from './types.ts';
-import { jsonResult } from './faults.ts';
+import { jsonResult } from './results.ts';
+import { protocolErrorAnswer } from '../answers/answers.ts';
 import { createProxyHandle } from '../storage/proxy.ts';
 import { patchConsole, scopedLogger } from '../job/logs.ts';
 
@@ -20,6 +22,7 @@ export interface GuestChannel {
  */
 export function serveGuest(channel: GuestChannel): void {
   const waiting = new Map<number, (reply: StorageReply) => void>();
+  const cache = createWebtaskCache();
   let nextSid = 1;
   const onLog: LogSink = ({ level, message, webtask, requestId, time }) => channel.send({ type: 'log', level, text: message, webtask, requestId, time });
   const logger = scopedLogger(onLog);
@@ -43,7 +46,7 @@ export function serveGuest(channel: GuestChannel): void {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
-    const result: Promise<GuestResult> = job.known ? runKnown(job.known, job.request, job.log ? environment : unattributed) : Promise.resolve(unknownWebtask());
+    const result: Promise<RunResult | JobResult> = job.known ? runKnown(job.known, job.request, job.log ? environment : unattributed) : Promise.resolve(jsonResult(protocolErrorAnswer()));
     result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
       // A string crosses as it is (a Buffer made from it would view an 8 KB pool, all of which a structured clone copies).
       channel.send({ type: 'result', id: job.id, statusCode, headers, body: typeof body === 'string' ? body : ownBytes(body), timing, requestId: resultId });
@@ -60,7 +63,7 @@ export function serveGuest(channel: GuestChannel): void {
       return cb?.(message.reply);
     }
     // Looked up as it arrives, in the host's order: the host's count of what this guest knows relies on it.
-    const known = typeof message.webtask === 'string' ? knownWebtask(message.webtask) : remember(message.webtask);
+    const known = typeof message.webtask === 'string' ? cache.known(message.webtask) : cache.remember(message.webtask);
     jobs.push({ id: message.id, known, request: message.request, log: message.log });
     if (!running) next();
   };
@@ -71,10 +74,6 @@ export function serveGuest(channel: GuestChannel): void {
   channel.send({ type: 'ready' });
 }
 
-// The host sent a webtask by id that this guest no longer holds: a broken invariant, answered, never guessed at.
-function unknownWebtask(): JobResult {
-  return jsonResult(500, { code: 500, error: 'Executor protocol error.', message: 'The guest does not hold the webtask it was asked to run.' });
-}
 
 function describe(error: unknown): string {
   try {

@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_TIMEOUT } from '../job/settings.ts';
 import type { Logger } from '../job/types.ts';
-import { type Fault, faultResult } from './faults.ts';
+import { type Fault, faultResult } from './results.ts';
 import { answerStorage } from '../storage/proxy.ts';
 import { documentOf } from '../storage/handle.ts';
 import { createLru, type Lru } from '../compile/cache.ts';
 import { type Deadline, DeadlineList } from '../job/deadlines.ts';
 import { timingEntry } from '../job/timing-entry.ts';
+import { EXECUTOR_WEBTASKS } from './webtasks.ts';
 import { serveByRunning } from './host-request.ts';
 import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './types.ts';
 
@@ -25,11 +26,9 @@ export const DEFAULT_MEMORY_LIMIT = 128;
 // keeps the worker; the host stops the worker only when that answer does not come (a busy loop).
 const KILL_GRACE = 100;
 
-/** Webtasks a guest remembers (code, settings, compiled function), least recently used first out. */
-export const GUEST_WEBTASKS = 1000;
 // The host counts a webtask as known to a guest in an LRU half that size, touched in the order the
 // guest receives the same jobs: what the host counts as known is always still in the guest.
-const HOST_KNOWN = GUEST_WEBTASKS / 2;
+const HOST_KNOWN = EXECUTOR_WEBTASKS / 2;
 
 export const DEFAULT_PREFETCH = 16;
 

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchLimits } from '../compile/fetch-compiler.ts';
-import type { Logger, PipelineSettings } from '../job/types.ts';
+import type { JobRequest, Logger, PipelineSettings } from '../job/types.ts';
+
+export type { JobRequest } from '../job/types.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
 
 /** compile() options that can cross to a worker or a child process: plain data only. */
@@ -26,15 +28,6 @@ export interface JobWebtask {
   settings: JobSettings;
 }
 
-/** A request whose body has already been read (up to the size limit) by the host. */
-export interface JobRequest {
-  /** The request id: `ctx.id`, `req.x_wt.req_id` and `LogEntry.requestId`; generated in the platform's shape when missing. */
-  id?: string | undefined;
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Uint8Array | undefined;
-}
 
 /** One console line of user code, or one report of the pipeline, attributed to the job it came from. */
 export interface LogEntry {

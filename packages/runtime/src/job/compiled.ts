@@ -1,6 +1,47 @@
 import { compile, type CompileOptions } from '../compile.ts';
-import type { AnyWebtaskFunction, PipelineResponse, PipelineSettings } from './types.ts';
 import { createHandle } from '../storage/handle.ts';
+import type { AnyWebtaskFunction, PipelineSettings } from './types.ts';
+
+/**
+ * A webtask as a runner holds it: its compile, started on first need and shared by every request
+ * after, and the function it resolved to. A failed compile is not kept: the next request tries
+ * again (a module may have been installed meanwhile), as compile()'s cache does.
+ */
+export interface CompiledWebtask {
+  /** Starts the compile. */
+  build: () => Promise<AnyWebtaskFunction>;
+  fn: Promise<AnyWebtaskFunction> | undefined;
+  /** What `fn` resolved to, once it did: later requests start at once, without a turn through the promise. */
+  ready: AnyWebtaskFunction | undefined;
+  /** Whether a request has reported what the build cost (the first one served does; later ones report 0). */
+  reported: boolean;
+}
+
+/** A webtask compiled on first need by `build`. */
+export function compiledWebtask(build: () => Promise<AnyWebtaskFunction>): CompiledWebtask {
+  return { build, fn: undefined, ready: undefined, reported: false };
+}
+
+/** A webtask function given as it is: nothing is compiled, so its requests report no compile time. */
+export function readyWebtask(fn: AnyWebtaskFunction): CompiledWebtask {
+  return { build: () => Promise.resolve(fn), fn: Promise.resolve(fn), ready: fn, reported: true };
+}
+
+/** The webtask's function: the compile started once, remembered once it succeeded. */
+export function whenCompiled(entry: CompiledWebtask): Promise<AnyWebtaskFunction> {
+  if (entry.fn) return entry.fn;
+  const fn = entry.build();
+  entry.fn = fn;
+  fn.then(
+    (value) => {
+      if (entry.fn === fn) entry.ready = value;
+    },
+    () => {
+      if (entry.fn === fn) entry.fn = undefined;
+    },
+  );
+  return fn;
+}
 
 /** compile() options that `simulate()` and `createServer()` pass through. */
 export type PassedCompileOptions = Omit<CompileOptions, 'meta' | 'secrets' | 'params' | 'logger' | 'webtaskApi'>;
@@ -12,26 +53,9 @@ export type PassedCompileOptions = Omit<CompileOptions, 'meta' | 'secrets' | 'pa
  */
 export function compileForPipeline(code: string, options: PassedCompileOptions, settings: PipelineSettings, withStorage: boolean): Promise<AnyWebtaskFunction> {
   const { meta, params, secrets, logger } = settings;
-  if (!withStorage) return compile(code, { ...options, meta, params, secrets, logger }) as Promise<unknown> as Promise<AnyWebtaskFunction>;
-  const storage = settings.document ? createHandle(settings.document) : settings.storage;
-  return compile(code, { ...options, meta, params, secrets, logger, webtaskApi: { storage, meta, params, secrets } }) as Promise<unknown> as Promise<AnyWebtaskFunction>;
-}
-
-/**
- * Answer a request for code that did not compile. compile() fails as webtask-runtime does, with
- * the HTTP status in a numeric `code` and the body its enumerable properties; anything else is
- * webtask-runtime's handler's `Server error`.
- */
-export function answerCompileError(res: PipelineResponse, error: unknown): void {
-  if (res.writableEnded) return;
-  const code = (error as { code?: unknown } | null)?.code;
-  const coded = typeof code === 'number' && code >= 400 && code <= 599;
-  res.writeHead(coded ? code : 500, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(coded ? error : { code: 500, error: 'Server error', details: String(error) }));
-}
-
-/** Pick the compile() options out of simulate()'s or createServer()'s. */
-export function passedCompileOptions(options: PassedCompileOptions): PassedCompileOptions {
   const { modules, dirname, filename, extraModulePaths, installModules, cache, compilerFetch, compileTimeout } = options;
-  return { modules, dirname, filename, extraModulePaths, installModules, cache, compilerFetch, compileTimeout };
+  const passed = { modules, dirname, filename, extraModulePaths, installModules, cache, compilerFetch, compileTimeout, meta, params, secrets, logger };
+  if (!withStorage) return compile(code, passed) as Promise<unknown> as Promise<AnyWebtaskFunction>;
+  const storage = settings.document ? createHandle(settings.document) : settings.storage;
+  return compile(code, { ...passed, webtaskApi: { storage, meta, params, secrets } }) as Promise<unknown> as Promise<AnyWebtaskFunction>;
 }

@@ -2,13 +2,12 @@ import { parse as parseQuerystring } from 'node:querystring';
 import { settleHook } from '@ext-compilers/core';
 import { createContext, type WebtaskContext } from '../create-context.ts';
 import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse, PipelineSettings } from './types.ts';
-import { runtimeErrorAnswer } from '../answers/point-answers.ts';
 import { type Deadline, type DeadlineList, deadlineLists } from './deadlines.ts';
 import { type RequestTiming, serverTimingHeader } from './timing.ts';
 import { readRequestBody } from '../request/body.ts';
 import { isPlainObject } from '../request/plain-object.ts';
 import { requestId } from '../request/id.ts';
-import { errorStatus, scriptErrorBody, serializationErrorBody } from '../answers/error-answers.ts';
+import { callbackErrorAnswer, type ErrorAnswer, serializationAnswer, thrownAnswer, timeoutAnswer } from '../answers/answers.ts';
 import { createHandle } from '../storage/handle.ts';
 
 type Callback = (error?: unknown, data?: unknown) => void;
@@ -67,7 +66,7 @@ export function runWebtask(
     invoke(fn, req, res, context(), run, settings);
   } else {
     readRequestBody(req, settings.maxBodySize, (failure, raw) => {
-      if (failure) return answer(res, run, failure.statusCode, failure.body);
+      if (failure) return answerWith(res, run, failure);
       invoke(fn, req, res, context(raw), run, settings);
     });
   }
@@ -93,12 +92,7 @@ const timeLimits = deadlineLists<Run>((run) => {
   if (run.done || res.writableEnded) return;
   report(settings, `Webtask timed out after ${settings.timeout} ms`);
   if (res.headersSent) return void (res.destroy ? res.destroy() : res.end());
-  const { statusCode, body } = runtimeErrorAnswer(settings.meta, {
-    code: 504,
-    error: 'Script exceeded the execution time limit.',
-    message: `The webtask did not respond within ${settings.timeout} ms.`,
-  });
-  answer(res, run, statusCode, body as Record<string, unknown>);
+  answerWith(res, run, timeoutAnswer(settings.meta, settings.timeout));
 });
 
 /**
@@ -148,12 +142,12 @@ function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineRespo
   }
   const cb: Callback = (error, data) => {
     if (run.done) return; // a second callback: the first one answered
-    if (error) return answer(res, run, errorStatus(error), scriptErrorBody(errorStatus(error), 'Script returned an error.', error));
+    if (error) return answerWith(res, run, callbackErrorAnswer(error));
     let body: string;
     try {
       body = data ? (JSON.stringify(data) ?? '{}') : '{}';
     } catch (serializeError) {
-      return answer(res, run, 400, serializationErrorBody(serializeError));
+      return answerWith(res, run, serializationAnswer(serializeError));
     }
     answer(res, run, 200, body);
   };
@@ -176,11 +170,21 @@ function thrown(res: PipelineResponse, run: Run, settings: PipelineSettings, err
     finish(run);
     return void res.end();
   }
-  answer(res, run, 500, scriptErrorBody(500, 'Script generated an unhandled synchronous exception.', error));
+  answerWith(res, run, thrownAnswer(error));
 }
 
-function answer(res: PipelineResponse, run: Run, statusCode: number, body: string | Record<string, unknown>): void {
+/** Answer once, in JSON: a string body is already JSON (a webtask's serialized result). */
+function answer(res: PipelineResponse, run: Run, statusCode: number, body: unknown): void {
   finish(run);
+  writeAnswer(res, statusCode, body);
+}
+
+function answerWith(res: PipelineResponse, run: Run, { statusCode, body }: ErrorAnswer): void {
+  answer(res, run, statusCode, body);
+}
+
+/** Write a JSON answer unless the response is already over; after a head, only end it. */
+export function writeAnswer(res: PipelineResponse, statusCode: number, body: unknown): void {
   if (res.writableEnded) return;
   if (res.headersSent) return void res.end();
   res.writeHead(statusCode, { 'Content-Type': 'application/json' });

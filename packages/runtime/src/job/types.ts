@@ -53,3 +53,13 @@ export interface PipelineSettings {
   serverTiming: boolean;
   logger: Logger;
 }
+
+/** A request whose body has already been read (up to the size limit) by the host. */
+export interface JobRequest {
+  /** The request id: `ctx.id`, `req.x_wt.req_id` and `LogEntry.requestId`; generated in the platform's shape when missing. */
+  id?: string | undefined;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array | undefined;
+}
