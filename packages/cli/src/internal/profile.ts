@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { replaceFile } from '@ext-compilers/core';
 import type { Parsed } from './command.ts';
 import { CliError, EXIT, usageError } from './errors.ts';
 
@@ -39,14 +40,11 @@ export async function readProfiles(file: string = profilesFile()): Promise<Profi
   throw new CliError(`${file} is not a profiles file: fix it, or remove it and run "ext-compilers init" again.`);
 }
 
-/** The file holds tokens: the directory is 0700 and the file 0600, written whole (rename) so a crash never leaves half of it. */
+/** The file holds tokens: the directory is 0700 and the file 0600, replaced atomically (core's `replaceFile`) so a crash never leaves half of it. */
 export async function writeProfiles(profiles: Profiles, file: string = profilesFile()): Promise<void> {
   const directory = join(file, '..');
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(profiles, null, 2)}\n`, { mode: 0o600 });
-  await chmod(temporary, 0o600);
-  await rename(temporary, file);
+  await replaceFile(file, `${JSON.stringify(profiles, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** The profile named by `--profile` (default `default`), with `--url`, `--token` and `--container` over it. */

@@ -1,13 +1,12 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import semver from 'semver';
-import { ExtCompilersError, type ExtCompilersErrorCode } from '@ext-compilers/core';
+import { ExtCompilersError, type ExtCompilersErrorCode, syncDirectory } from '@ext-compilers/core';
 import type { ModuleSpec } from '../parse-spec.ts';
 import type { InstallProgress } from '../types.ts';
 import { acquireLock } from './lock.ts';
 import { type NpmSettings, npmFailure, runNpm } from './install-npm.ts';
 import { pickVersion, recordVersion, type StoreReader } from './store-index.ts';
-import { syncDirectory } from './store-fs.ts';
 import { LOCKS_DIR, TMP_DIR, ownedName, under, versionDirectory } from './store-paths.ts';
 
 /** Everything an install needs from its store. */

@@ -2,10 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import semver from 'semver';
-import { ExtCompilersError } from '@ext-compilers/core';
+import { ExtCompilersError, replaceFile } from '@ext-compilers/core';
 import { type ModuleSpec, parseSpec } from '../parse-spec.ts';
 import { INDEX_FILE, TAGS_FILE, packageDirectory } from './store-paths.ts';
-import { writeJsonAtomic } from './store-fs.ts';
 
 /** What the store holds right now: the index, the recorded tags, and which versions are on disk. */
 export interface StoreView {
@@ -96,12 +95,20 @@ export async function recordVersion(root: string, name: string, version: string,
   index.set(name, [...new Set([...listed, version])].sort((a, b) => compareVersions(String(a), String(b))));
   // Written even when the version was listed (its directory had gone and is back): a new index
   // file is how every reader, in any process, learns that the store changed.
-  await writeJsonAtomic(root, join(root, INDEX_FILE), Object.fromEntries(index));
+  await writeJson(join(root, INDEX_FILE), Object.fromEntries(index));
   if (tag === undefined) return;
   const tags = await readJsonObject(join(root, TAGS_FILE));
   const own = tags.get(name);
   tags.set(name, { ...(typeof own === 'object' && own !== null ? own : {}), [tag]: version });
-  await writeJsonAtomic(root, join(root, TAGS_FILE), Object.fromEntries(tags));
+  await writeJson(join(root, TAGS_FILE), Object.fromEntries(tags));
+}
+
+/**
+ * Write `value` as JSON so that readers, in any process, see the old file or the new one, never a
+ * mix. Mode 0666 less the umask, as npm's own files: the store is read by whoever runs its modules.
+ */
+function writeJson(file: string, value: unknown): Promise<void> {
+  return replaceFile(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o666 });
 }
 
 /** Semver order; anything that is not a version sorts after, by text. */

@@ -1,11 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { sweepTemporaryFiles, syncDirectory } from '@ext-compilers/core';
 import type { WebtaskStore } from './webtask-store.ts';
-import { DIRECTORY_MODE, sweepTemporary, syncDirectory } from './internal/disk.ts';
 import { createDiskBackend, DATA_DIRECTORY, loadWebtasks, removeOrphanData, WEBTASKS_DIRECTORY } from './internal/disk-backend.ts';
 import { createIndexedStore } from './internal/indexed-store.ts';
 import { loadKey } from './internal/key-file.ts';
 import { createAesVault } from './internal/vault.ts';
+
+// The store's directories are its owner's only, as its files are (replaceFile's default 0600).
+const DIRECTORY_MODE = 0o700;
 
 /** Options of {@link createEmbeddedStore}. */
 export interface EmbeddedStoreOptions {
@@ -28,7 +31,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     await mkdir(folder, { recursive: true, mode: DIRECTORY_MODE });
     // A new directory's own entry must reach the disk too, or a crash could lose every file in it.
     await syncDirectory(dirname(folder));
-    await sweepTemporary(folder);
+    await sweepTemporaryFiles(folder);
   }
   const key = await loadKey(directory);
   const vault = createAesVault(key);

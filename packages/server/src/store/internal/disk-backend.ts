@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { replaceFile, syncDirectory } from '@ext-compilers/core';
 import type { Backend, StoredWebtask } from './indexed-store.ts';
-import { removeFile, replaceFile } from './disk.ts';
 import { checkInput, checkName } from './validate.ts';
 import { openText, sealText } from './vault.ts';
 
@@ -37,6 +37,12 @@ function openFile(key: Buffer, content: string, file: string): string {
   } catch (error) {
     throw new Error('it cannot be decrypted: it was altered, or the key is not the one it was encrypted with', { cause: error });
   }
+}
+
+/** Remove `file` (if present) and flush the directory, so the removal survives a crash. */
+async function removeFile(file: string): Promise<void> {
+  await rm(file, { force: true });
+  await syncDirectory(dirname(file));
 }
 
 /** The embedded store's files: `webtasks/<file>` per webtask, `data/<file>` per storage document, each sealed with `key`. */

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDirectory, temporaryFor, writeNewFile } from './disk.ts';
+import { createFileOnce } from '@ext-compilers/core';
 import { KEY_SIZE } from './vault.ts';
 
 export const KEY_FILE = 'secret.key';
 
 /**
  * The directory's secrets key: read from `secret.key`, or made on first start (32 random bytes,
- * mode 0600). A new key is written whole to a temporary file, then linked to `secret.key`: link
- * fails if the name exists, so of two starts racing on an empty directory exactly one key wins,
- * the other start reads it, and no reader ever sees a half-written key.
+ * mode 0600), with core's `createFileOnce`: of two starts racing on an empty directory exactly
+ * one key wins, the other start reads it, and no reader ever sees a half-written key.
  */
 export function loadKey(directory: string): Promise<Buffer> {
   return loadSecretFile(directory, KEY_FILE, () => randomBytes(KEY_SIZE), (key, file) => {
@@ -29,16 +28,7 @@ export async function loadSecretFile(directory: string, name: string, make: () =
   const file = join(directory, name);
   const existing = await readSecret(file, check);
   if (existing !== undefined) return existing;
-  const temporary = temporaryFor(file);
-  try {
-    await writeNewFile(temporary, make());
-    await link(temporary, file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
-  } finally {
-    await rm(temporary, { force: true });
-  }
-  await syncDirectory(directory);
+  await createFileOnce(file, make());
   return (await readSecret(file, check)) as Buffer;
 }
 
