@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { Module } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +198,18 @@ test('a lock older than the install timeout allows is stale even if its owner ru
   // Past the lock, npm itself was tried (and cannot be run here).
   assert.is((result?.error as Coded).code, 'ERR_MODULES_INSTALL');
   assert.equal(readdirSync(join(root, '.locks')), []);
+});
+
+test("an index write's temporary file left by a crash is swept once older than an install may last; a recent one is kept", async () => {
+  const root = verquireDirectory({});
+  const stale = join(root, 'packages.json.999999.0a1b2c.tmp');
+  const recent = join(root, `.tags.json.${process.pid}.0a1b2c.tmp`);
+  for (const file of [stale, recent]) writeFileSync(file, '{}');
+  const hourAgo = new Date(Date.now() - 60 * 60_000);
+  utimesSync(stale, hourAgo, hourAgo);
+  const store = createModuleStore({ root, installTimeout: 1_000 });
+  await store.ensure([]);
+  assert.equal(readdirSync(root).filter((entry) => entry.endsWith('.tmp')), [`.tags.json.${process.pid}.0a1b2c.tmp`]);
 });
 
 test('misuse is a TypeError; an invalid spec is ERR_MODULES_SPEC', async () => {

@@ -1,4 +1,5 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Executor, type Sandbox } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
@@ -16,10 +17,11 @@ import type { WebtaskStore } from './store/webtask-store.ts';
 
 export type { RateLimit } from './internal/rate-limit.ts';
 
-/** Where the server reports its own faults (never a secret, never a request body). */
-export interface ServerLogger {
-  error(...args: unknown[]): void;
-}
+/**
+ * Where the server reports its own faults (never a secret, never a request body): the `error`
+ * level of core's one `Logger`, so `console` or any `Logger` serves.
+ */
+export type ServerLogger = Pick<Logger, 'error'>;
 
 export interface WebtaskServerOptions {
   /** Where webtasks and their storage are kept (`createEmbeddedStore()`, `createMemoryStore()`). */
