@@ -2,7 +2,8 @@ import type { WebtaskFunction } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
 import { cacheKey, createLru, DEFAULT_CACHE_MAX, identityOf, type Lru, sharedLru } from './compile/cache.ts';
 import { build, type CompileSettings } from './compile/build.ts';
-import type { InstallModules, Logger } from './compile/use-npm.ts';
+import type { Logger } from '@ext-compilers/core';
+import type { InstallModules } from './compile/use-npm.ts';
 import type { FetchLimits } from './compile/fetch-compiler.ts';
 
 /** Options of `compile()`: the platform's, then webtask-runtime's, then ours. */

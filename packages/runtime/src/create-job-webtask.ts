@@ -4,7 +4,7 @@ import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
 
 /** What `createJobWebtask()` takes: the runtime's plain-data options and compile()'s that can cross to a guest. */
 export type JobWebtaskOptions = Omit<RuntimeOptions, 'logger' | 'storage' | 'initialStorageData' | 'storageFile'> &
-  Pick<PassedCompileOptions, 'dirname' | 'filename' | 'extraModulePaths' | 'cache' | 'compilerFetch' | 'compileTimeout'> & {
+  Pick<PassedCompileOptions, 'dirname' | 'filename' | 'extraModulePaths' | 'compilerFetch' | 'compileTimeout'> & {
     /** The root of a module store for `'use npm'` (a live store cannot cross to a guest: each opens its own on this root). */
     modulesRoot?: string | undefined;
   };
@@ -18,12 +18,12 @@ export type JobWebtaskOptions = Omit<RuntimeOptions, 'logger' | 'storage' | 'ini
 export function createJobWebtask(id: string, code: string, options: JobWebtaskOptions = {}): JobWebtask {
   if (typeof id !== 'string' || id === '') throw new TypeError('createJobWebtask: the id must be a non-empty string');
   if (typeof code !== 'string') throw new TypeError('createJobWebtask: the code must be a string');
-  const { dirname, filename, extraModulePaths, cache, compilerFetch, compileTimeout, modulesRoot } = options;
+  const { dirname, filename, extraModulePaths, compilerFetch, compileTimeout, modulesRoot } = options;
   const { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon, serverTiming } = resolveSettings({ ...options, storage: undefined, initialStorageData: undefined, storageFile: undefined });
   return {
     id,
     code,
-    options: { dirname, filename, extraModulePaths, cache, compilerFetch, compileTimeout, modulesRoot },
+    options: { dirname, filename, extraModulePaths, compilerFetch, compileTimeout, modulesRoot },
     settings: { parseBody, mergeBody, secrets, meta, params, maxBodySize, timeout, token, container, shortcutFavicon, serverTiming },
   };
 }

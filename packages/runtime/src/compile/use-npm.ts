@@ -1,15 +1,10 @@
+import type { Logger } from '@ext-compilers/core';
 import { analyze, prepare, type ModuleStore, type RequireSite } from '@ext-compilers/modules';
 import { type LoadableModule, resolveFrom } from './module.ts';
 
 /** webtask-runtime's `installModules(specs, cb)`: install what `'use npm'` code requires and call back. */
 export type InstallModules = (specs: string[], cb: (error?: Error | null) => void) => void;
 
-/** webtask-runtime's logger: `info`, `warn` and `error`, each like `console`'s. */
-export interface Logger {
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
 
 // A cheap look at the top of the script before any parse: analyze() has the exact grammar.
 const MAY_USE_NPM = /^\uFEFF?\s*(['"])use\s+(?:npm|latest)\1/;

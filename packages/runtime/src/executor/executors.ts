@@ -5,20 +5,15 @@ import { spawnChild } from './child-transport.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
 import { createWebtaskCache, runJob, serveJob } from './webtasks.ts';
 import { logToJob, patchConsole, scopedLogger } from '../job/logs.ts';
-import type { Executor, JobWebtask, LogSink, PoolOptions } from './types.ts';
+import type { Executor, ExecutorOptions } from './types.ts';
 import { createPool, poolSettings } from './pool.ts';
 import { timingEntry } from '../job/timing-entry.ts';
 import { createHandle, documentOf } from '../storage/handle.ts';
 import { openDocument } from '../storage/document.ts';
-import type { Logger } from '../job/types.ts';
 import { spawnWorker } from './worker-transport.ts';
 
 /** The options every executor takes: where its reports and its jobs' console lines go. */
-export interface LogOptions {
-  logger?: Logger | undefined;
-  onLog?: LogSink | undefined;
-  logWanted?: ((webtask: JobWebtask) => boolean) | undefined;
-}
+type LogOptions = Pick<ExecutorOptions, 'logger' | 'onLog' | 'logWanted'>;
 
 /**
  * The pipeline in this process: no isolation, the same job interface and code path as the pools.
@@ -66,13 +61,13 @@ function holdConsole(): () => void {
 }
 
 /** A pool of worker threads, each with a heap limit; a runaway request costs one worker. */
-export function createWorkerExecutor(options: PoolOptions & LogOptions = {}): Executor {
+export function createWorkerExecutor(options: ExecutorOptions = {}): Executor {
   const settings = poolSettings(options);
   return createPool(() => spawnWorker(settings.memoryLimit), settings, 'worker');
 }
 
 /** A pool of child processes under Node's permission model, each with a heap limit and a private writable directory. */
-export function createProcessExecutor(options: PoolOptions & LogOptions = {}): Executor {
+export function createProcessExecutor(options: ExecutorOptions = {}): Executor {
   const settings = poolSettings(options);
   const writable = mkdtempSync(join(tmpdir(), 'ext-compilers-process-'));
   const pool = createPool(() => spawnChild(settings.memoryLimit, writable), settings, 'process');

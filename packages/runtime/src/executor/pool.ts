@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_TIMEOUT } from '../job/settings.ts';
-import type { Logger } from '../job/types.ts';
+import type { Logger } from '@ext-compilers/core';
 import { type Fault, faultResult } from './results.ts';
 import { answerStorage } from '../storage/proxy.ts';
 import { documentOf } from '../storage/handle.ts';
@@ -9,7 +9,7 @@ import { type Deadline, DeadlineList } from '../job/deadlines.ts';
 import { timingEntry } from '../job/timing-entry.ts';
 import { EXECUTOR_WEBTASKS } from './webtasks.ts';
 import { serveByRunning } from './host-request.ts';
-import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink, PoolOptions } from './types.ts';
+import type { Executor, ExecutorJob, ExecutorOptions, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink } from './types.ts';
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
 export interface Transport {
@@ -63,7 +63,7 @@ export interface PoolSettings {
   logWanted: ((webtask: JobWebtask) => boolean) | undefined;
 }
 
-export function poolSettings(options: PoolOptions & { onLog?: LogSink | undefined; logWanted?: ((webtask: JobWebtask) => boolean) | undefined }): PoolSettings {
+export function poolSettings(options: ExecutorOptions): PoolSettings {
   const size = options.size ?? Math.max(1, availableParallelism() - 1);
   if (!Number.isInteger(size) || size < 1) throw new TypeError('The pool size must be a positive integer');
   const prefetch = options.prefetch ?? DEFAULT_PREFETCH;

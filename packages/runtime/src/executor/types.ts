@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchLimits } from '../compile/fetch-compiler.ts';
-import type { JobRequest, Logger, PipelineSettings } from '../job/types.ts';
+import type { Logger } from '@ext-compilers/core';
+import type { JobRequest, RunSettings } from '../job/types.ts';
 
 export type { JobRequest } from '../job/types.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
@@ -10,15 +11,14 @@ export interface JobCompileOptions {
   dirname?: string | undefined;
   filename?: string | undefined;
   extraModulePaths?: readonly string[] | undefined;
-  cache?: false | { max?: number | undefined } | undefined;
   compilerFetch?: FetchLimits | undefined;
   compileTimeout?: number | undefined;
   /** The root of a module store (`createModuleStore({ root })`) for `'use npm'`, opened where the job runs. */
   modulesRoot?: string | undefined;
 }
 
-/** The pipeline settings of a webtask, as plain data (storage and logger are the executor's). */
-export type JobSettings = Omit<PipelineSettings, 'document' | 'storage' | 'logger'>;
+/** The run settings of a webtask, as plain data (storage and logger are the executor's). */
+export type JobSettings = RunSettings;
 
 /** One webtask: its id (what the guest caches the compiled function by), its code and options. */
 export interface JobWebtask {
@@ -139,3 +139,26 @@ export type GuestMessage =
   | { type: 'storage'; sid: number; webtask: string; operation: StorageOperation }
   | { type: 'log'; level: LogLevel; text: string; webtask: string | undefined; requestId: string | undefined; time: string }
   | { type: 'fault'; message: string };
+
+/** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */
+export type Sandbox = 'in-process' | 'worker' | 'process';
+
+/** Options of `createExecutor()`. The pool options apply to `worker` and `process`. */
+export interface ExecutorOptions extends PoolOptions {
+  /** Default `in-process` (no isolation: user code runs in this process). See docs/security.md. */
+  sandbox?: Sandbox | undefined;
+  /**
+   * Receives every console line (`log`, `info`, `debug`, `warn`, `error`) that user code makes
+   * while — or because of — running a job, and the pipeline's reports (a timeout, a synchronous
+   * throw), attributed to the job's webtask and request. Called synchronously, outside any job;
+   * it must not throw. Without it, lines print as they always have.
+   */
+  onLog?: ((entry: LogEntry) => void) | undefined;
+  /**
+   * With `onLog`: whether anybody wants the lines of a job of this webtask now (a server with no
+   * one streaming its container's logs says no). A job nobody wants is run without attribution —
+   * the cost of following its asynchronous work — and adds no timing entry; its lines go to
+   * `onLog` unattributed (`webtask: undefined`). Asked once per job; default: always.
+   */
+  logWanted?: ((webtask: JobWebtask) => boolean) | undefined;
+}

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 import type { LogEntry, LogLevel, LogSink } from '../executor/types.ts';
-import type { Logger } from './types.ts';
+import type { Logger } from '@ext-compilers/core';
 
 /** The longest `LogEntry.message`, in UTF-16 code units: past it, the message is cut and ends with `…`. */
 const MAX_LOG_MESSAGE = 8192;

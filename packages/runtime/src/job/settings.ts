@@ -1,6 +1,6 @@
-import { DEFAULT_MAX_BODY_SIZE } from '@ext-compilers/core';
+import { DEFAULT_MAX_BODY_SIZE, type Logger } from '@ext-compilers/core';
 import type { WebtaskStorage } from '../create-storage.ts';
-import type { Logger, PipelineSettings } from './types.ts';
+import type { PipelineSettings } from './types.ts';
 import { openDocument } from '../storage/document.ts';
 import { documentOf } from '../storage/handle.ts';
 

@@ -1,3 +1,4 @@
+import type { Logger } from '@ext-compilers/core';
 import type { WebtaskStorage } from '../create-storage.ts';
 import type { StorageDocument } from '../storage/document.ts';
 
@@ -21,29 +22,21 @@ export interface PipelineResponse {
   destroy?: (() => unknown) | undefined;
 }
 
-/** Where the pipeline reports faults of user code (a synchronous throw, a timeout). */
-export interface Logger {
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
 
 /** A webtask function of any of the three shapes; the pipeline picks the shape by arity. */
 export type AnyWebtaskFunction = (...args: never[]) => unknown;
 
-/** The pipeline's options, resolved once per simulate() call or server. */
-export interface PipelineSettings {
+/**
+ * How a webtask's requests run, resolved (defaults applied) and plain data: the one settings type
+ * of the runtime. Every entry point's options are its input form (`RuntimeOptions`, with the
+ * compile's and the sandbox's beside it), and it is what crosses to a guest (`JobSettings`).
+ */
+export interface RunSettings {
   parseBody: 0 | 1 | 2;
   mergeBody: boolean;
   secrets: Record<string, string>;
   meta: Record<string, string>;
   params: Record<string, unknown>;
-  /** The storage document each request gets its own handle on. */
-  document: StorageDocument | undefined;
-  /** A storage supplied by the caller that is not one of ours: handed to every request as is. */
-  storage: WebtaskStorage | undefined;
-  /** Each request's own storage, made per request (an executor's guest: a proxy to the host's document). */
-  storageFor?: (() => WebtaskStorage) | undefined;
   maxBodySize: number;
   timeout: number;
   token: string | undefined;
@@ -51,6 +44,16 @@ export interface PipelineSettings {
   shortcutFavicon: boolean;
   /** Answer a `Server-Timing` header (compile, module load, user code) when the caller measures the request. */
   serverTiming: boolean;
+}
+
+/** RunSettings with the live objects of where the requests run: their storage and where faults are reported. */
+export interface PipelineSettings extends RunSettings {
+  /** The storage document each request gets its own handle on. */
+  document: StorageDocument | undefined;
+  /** A storage supplied by the caller that is not one of ours: handed to every request as is. */
+  storage: WebtaskStorage | undefined;
+  /** Each request's own storage, made per request (an executor's guest: a proxy to the host's document). */
+  storageFor?: (() => WebtaskStorage) | undefined;
   logger: Logger;
 }
 

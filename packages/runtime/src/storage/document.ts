@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, rename, writeFile } from 'node:fs';
-import { ExtCompilersError } from '@ext-compilers/core';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ExtCompilersError, replaceFile } from '@ext-compilers/core';
 
 /** The platform's limit on one webtask's storage document: 500 KB of JSON. */
 export const STORAGE_LIMIT: number = 500 * 1024;
@@ -66,16 +66,9 @@ export function persist(document: StorageDocument): Promise<void> {
   return next;
 }
 
-/** Writes to a JSON file, atomically (temp file + rename). */
+/** Writes to a JSON file with core's atomic `replaceFile`; the mode a plain write would give (0666 less the umask), as before. */
 function saveToFile(file: string): (json: string | undefined) => Promise<void> {
-  return (json) =>
-    new Promise((resolve, reject) => {
-      const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFile(temp, json ?? 'null', (error) => {
-        if (error) return reject(error);
-        rename(temp, file, (renameError) => (renameError ? reject(renameError) : resolve()));
-      });
-    });
+  return (json) => replaceFile(file, json ?? 'null', { mode: 0o666 });
 }
 
 /** The error of a `set` whose expected etag no longer matches: `code: 409` as the platform, our code on `errorCode`. */
