@@ -3,19 +3,19 @@ import type { Logger } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Executor, type Sandbox } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
-import { createAuthenticator } from './internal/auth.ts';
-import { HttpError, sendError, sendJson } from './internal/http.ts';
-import { createLogHub } from './internal/log-hub.ts';
-import { createModuleRoutes } from './internal/modules-routes.ts';
-import { createRateLimiter, type RateLimit } from './internal/rate-limit.ts';
-import { createRunRoutes } from './internal/run-routes.ts';
-import { errorStatus } from './internal/store-errors.ts';
-import { createTokenRoutes } from './internal/token-routes.ts';
-import { createWebtaskRoutes } from './internal/webtask-routes.ts';
-import { createWebtasks } from './internal/webtasks.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
+import { HttpError, sendError, sendJson } from './http/answers.ts';
+import { createLogHub } from './logs/log-hub.ts';
+import { createModuleRoutes } from './routes/modules-routes.ts';
+import { createRateLimiter, type RateLimit } from './run/rate-limit.ts';
+import { createRunRoutes } from './routes/run-routes.ts';
+import { errorStatus } from './http/error-status.ts';
+import { createTokenRoutes } from './routes/token-routes.ts';
+import { createWebtaskRoutes } from './routes/webtask-routes.ts';
+import { createWebtasks } from './run/webtask-cache.ts';
 import type { WebtaskStore } from './store/webtask-store.ts';
 
-export type { RateLimit } from './internal/rate-limit.ts';
+export type { RateLimit } from './run/rate-limit.ts';
 
 /**
  * Where the server reports its own faults (never a secret, never a request body): the `error`

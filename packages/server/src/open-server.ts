@@ -6,7 +6,7 @@ import { createModuleStore } from '@ext-compilers/modules';
 import type { Sandbox } from '@ext-compilers/runtime';
 import { createTokenService, type TokenService } from '@ext-compilers/tokens';
 import { createWebtaskServer, type RateLimit, type ServerLogger } from './create-webtask-server.ts';
-import { openRevocationFile } from './internal/revocation-file.ts';
+import { openRevocationFile } from './auth/revocation-file.ts';
 import { createEmbeddedStore } from './store/create-embedded-store.ts';
 import { loadSecretFile } from './store/internal/key-file.ts';
 import type { WebtaskStore } from './store/webtask-store.ts';

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryStore, createWebtaskServer } from '@ext-compilers/server';
 import { createTokenService, generateKeys } from '@ext-compilers/tokens';
-import { simpleRunPath } from '../src/internal/run-routes.ts';
+import { simpleRunPath } from '../src/routes/run-routes.ts';
 
 /** What the router makes of a URL for `/api/run/:container/:name/*`. */
 function routed(url: string): { container: string; name: string; rest: string; search: string } | undefined {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryStore } from '@ext-compilers/server';
-import { createWebtasks } from '../src/internal/webtasks.ts';
+import { createWebtasks } from '../src/run/webtask-cache.ts';
 
 test('ready(): the job webtask and storage once both are made, for the current version only', async () => {
   const store = createMemoryStore();

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRequest, JobResult, JobWebtask, WebtaskStorage } from '@ext-compilers/runtime';
 import type { Handler } from '../create-webtask-server.ts';
-import { fetchCode } from './fetch-code.ts';
-import { HttpError, readBytes } from './http.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import { fetchCode } from '../run/fetch-code.ts';
+import { HttpError, readBytes } from '../http/answers.ts';
+import type { RateLimiter } from '../run/rate-limit.ts';
 import type { RouteContext } from './route-context.ts';
 
 /**

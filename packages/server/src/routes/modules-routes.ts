@@ -1,7 +1,7 @@
 import type { ModuleStore } from '@ext-compilers/modules';
 import type { Handler } from '../create-webtask-server.ts';
-import type { Authenticator } from './auth.ts';
-import { HttpError, readJson, sendJson } from './http.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { HttpError, readJson, sendJson } from '../http/answers.ts';
 
 type State = 'queued' | 'available' | 'failed';
 

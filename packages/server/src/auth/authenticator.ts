@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TokenService, VerifiedToken } from '@ext-compilers/tokens';
-import { bearerOf, HttpError } from './http.ts';
+import { bearerOf, HttpError } from '../http/answers.ts';
 
 /** Who is calling: the server's admin, or the holder of a verified webtask token. */
 export interface Caller {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { type ModuleStore, prepare } from '@ext-compilers/modules';
 import type { Handler } from '../create-webtask-server.ts';
 import { MAX_CODE_SIZE, type WebtaskRecord } from '../store/webtask-store.ts';
-import { HttpError, readJson, sendJson } from './http.ts';
+import { HttpError, readJson, sendJson } from '../http/answers.ts';
 import { type RouteContext, webtaskUrl } from './route-context.ts';
 
 // The JSON of a create/update: the code (up to MAX_CODE_SIZE) plus meta and secrets.

@@ -3,9 +3,9 @@ import type { ModuleStore } from '@ext-compilers/modules';
 import type { Executor } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
 import type { WebtaskStore } from '../store/webtask-store.ts';
-import type { Authenticator } from './auth.ts';
-import type { LogHub } from './log-hub.ts';
-import type { Webtasks } from './webtasks.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { LogHub } from '../logs/log-hub.ts';
+import type { Webtasks } from '../run/webtask-cache.ts';
 
 /** What every group of routes works with. */
 export interface RouteContext {

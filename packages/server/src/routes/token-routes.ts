@@ -1,7 +1,7 @@
 import { parse as parseQuerystring } from 'node:querystring';
 import type { IssueClaims } from '@ext-compilers/tokens';
 import type { Handler } from '../create-webtask-server.ts';
-import { HttpError, readBytes, readJson, sendJson } from './http.ts';
+import { HttpError, readBytes, readJson, sendJson } from '../http/answers.ts';
 import { type RouteContext, webtaskUrl } from './route-context.ts';
 
 const MAX_CLAIMS_BODY = 64 * 1024;

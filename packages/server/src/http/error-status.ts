@@ -1,5 +1,5 @@
 import { tokenErrorStatus } from '@ext-compilers/tokens';
-import { HttpError } from './http.ts';
+import { HttpError } from './answers.ts';
 
 /** The HTTP status of an error from a route: its own, a store's or a token's code (ERR_TOKEN_* → 401/403/400), else 500. */
 export function errorStatus(error: unknown): number {
