@@ -27,8 +27,13 @@ export interface Result {
 
 /** The environment of every child: a private profiles directory, nothing inherited that could change the CLI's behaviour. */
 export function envWith(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, EXT_COMPILERS_HOME: home, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, EXT_COMPILERS_HOME: home };
   delete env.NODE_OPTIONS;
+  // Colour is pinned off whatever the caller's terminal set: the tests compare stderr, and Node 24
+  // prints a warning there when NO_COLOR and FORCE_COLOR are both set.
+  delete env.FORCE_COLOR;
+  delete env.NODE_DISABLE_COLORS;
+  env.NO_COLOR = '1';
   // Under npm (npm test) start would advise npx: the tests pin the plain command.
   delete env.npm_lifecycle_event;
   return env;
