@@ -51,4 +51,35 @@ test('validation messages keep the reference spelling (Body . for client-credent
   assert.ok(messages('password-exchange').some((m) => m.includes('Body.user received by extensibility point is not an object')));
 });
 
+// V8 words these differently across Node versions (Node 24 appends "(line 1 column 2)" to the JSON
+// message): the cases must carry what the running Node says, so the suite holds on every Node.
+const thrown = (action: () => unknown): string => {
+  try {
+    action();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected a throw');
+};
+
+test("invalid JSON cases expect this Node's JSON.parse message", () => {
+  const message = thrown(() => JSON.parse('{bad'));
+  const invalid = cases.filter((c) => c.title === 'invalid JSON (compiler reads)');
+  assert.is(invalid.length, POINTS.length);
+  for (const c of invalid) {
+    assert.is(c.requests[0]?.payload, '{bad', c.id);
+    assert.is(c.expect.kind === 'answer' && (c.expect.responses[0]?.payload as { data: { message: string } }).data.message, message, c.id);
+  }
+});
+
+test("syntax error cases expect this Node's compile message", async () => {
+  const { compileFunction } = await import('node:vm');
+  const syntax = cases.filter((c) => c.category === 'compile' && /syntax error/.test(c.title));
+  assert.is(syntax.length, POINTS.length);
+  for (const c of syntax) {
+    const message = thrown(() => compileFunction(c.script, ['exports', 'require', 'module', '__filename', '__dirname']));
+    assert.ok(JSON.stringify(c.expect).includes(JSON.stringify(message)), c.id);
+  }
+});
+
 test.run();

@@ -1,26 +1,28 @@
 // The cases every point shares about reading the body and about faults in the hook.
 import {
   answer,
+  type CaseInput,
   CRASH,
   fail,
   ok,
   oneRequestCases,
   post,
   postRaw,
+  ROOT,
   runtimeThrow,
 } from './helpers.ts';
-import { type Input, ROOT } from './common.ts';
 import { echoed, hook, type PointSpec } from './point-spec.ts';
+import { jsonParseMessage } from './v8-messages.ts';
 
-export function bodyCases(spec: PointSpec): Input[] {
+export function bodyCases(spec: PointSpec): CaseInput[] {
   const script = hook(spec, `cb(null, { ${spec.echo.join(', ')} });`);
   const text = JSON.stringify(spec.body);
   const run = oneRequestCases('body', script);
   const plain = { 'content-type': 'text/plain' };
-  const syntaxError = answer(fail("Expected property name or '}' in JSON at position 1"));
+  const syntaxError = answer(fail(jsonParseMessage('{bad')));
   // With no usable body the reference re-reads the consumed stream, sees nothing, and takes the
   // body to be null: an error answer, or a crash for the points that read a property of it.
-  const emptyBody = (reason: string): Input['difference'] => ({
+  const emptyBody = (reason: string): CaseInput['difference'] => ({
     reference: spec.referenceCrashesOnNullBody ? CRASH : answer(fail(ROOT)),
     reason: spec.referenceCrashesOnNullBody ? `${reason}; it reads a property of the null body: an uncaught TypeError` : reason,
   });
@@ -46,7 +48,7 @@ export function bodyCases(spec: PointSpec): Input[] {
   ];
 }
 
-export function robustnessCases(spec: PointSpec): Input[] {
+export function robustnessCases(spec: PointSpec): CaseInput[] {
   const thrower = hook(spec, "throw new Error('boom');");
   const twice = `let log;\n${hook(spec, "if (log) return cb(null, log);\n  log = { threw: false };\n  cb(null, 'first');\n  try { cb(null, 'second'); } catch (e) { log.threw = true; log.message = e.message; }")}`;
   return [

@@ -1,6 +1,7 @@
 import type { ConformanceCase } from '../../types.ts';
 import {
   answer,
+  type CaseInput,
   COMPILE_FAILED,
   defineCase,
   fail,
@@ -14,8 +15,7 @@ import {
 } from './helpers.ts';
 import { bodyCases, robustnessCases } from './body-and-robustness.ts';
 import { ALL_ERROR_CLASSES, echoed, hook, type PointSpec } from './point-spec.ts';
-
-export const ROOT = 'Body received by extensibility point is not an object';
+import { syntaxMessage } from './v8-messages.ts';
 
 /** The cases every extensibility point shares, from its spec. */
 export function commonCases(spec: PointSpec): ConformanceCase[] {
@@ -25,18 +25,17 @@ export function commonCases(spec: PointSpec): ConformanceCase[] {
     ...errorClassCases(spec),
     ...callbackErrorCases(spec),
     ...serializationCases(spec),
-    ...compileCases(spec),
+    ...syntaxErrorCases(spec),
+    ...loadErrorCases(spec),
     ...bodyCases(spec),
     ...robustnessCases(spec),
   ].map((input) => defineCase(spec.point, input));
 }
 
-export type Input = Parameters<typeof defineCase>[1];
-
-function successCases(spec: PointSpec): Input[] {
+function successCases(spec: PointSpec): CaseInput[] {
   const echo = hook(spec, `cb(null, { ${spec.echo.join(', ')} });`);
   const data = echoed(spec, spec.body);
-  const simple = (title: string, code: string, expected: unknown): Input => ({
+  const simple = (title: string, code: string, expected: unknown): CaseInput => ({
     title,
     category: 'success',
     script: hook(spec, code),
@@ -62,8 +61,8 @@ function successCases(spec: PointSpec): Input[] {
 }
 
 /** Authorization cases, shared with generic (which passes its own script and body). */
-export function authorizationInputs(script: string, body: unknown, authorized: unknown, invalidBody: unknown): Input[] {
-  const withHeader = (title: string, authorization: string | undefined, expected: Input['expect']): Input => ({
+export function authorizationInputs(script: string, body: unknown, authorized: unknown, invalidBody: unknown): CaseInput[] {
+  const withHeader = (title: string, authorization: string | undefined, expected: CaseInput['expect']): CaseInput => ({
     title,
     category: 'authorization',
     script,
@@ -108,12 +107,12 @@ export function authorizationInputs(script: string, body: unknown, authorized: u
   ];
 }
 
-function authorizationCases(spec: PointSpec): Input[] {
+function authorizationCases(spec: PointSpec): CaseInput[] {
   return authorizationInputs(hook(spec, "cb(null, 'authorized');"), spec.body, 'authorized', 'not an object');
 }
 
-function errorClassCases(spec: PointSpec): Input[] {
-  const run = (title: string, code: string, expected: Input['expect']): Input => ({
+function errorClassCases(spec: PointSpec): CaseInput[] {
+  const run = (title: string, code: string, expected: CaseInput['expect']): CaseInput => ({
     title,
     category: 'error-classes',
     script: hook(spec, code),
@@ -140,8 +139,8 @@ function errorClassCases(spec: PointSpec): Input[] {
 }
 
 /** Errors passed to the callback, shared with generic. */
-export function callbackErrorInputs(script: (code: string) => string, request: Input['requests'][number]): Input[] {
-  const run = (title: string, code: string, expected: Input['expect']): Input => ({ title, category: 'callback-errors', script: script(code), requests: [request], expect: expected });
+export function callbackErrorInputs(script: (code: string) => string, request: CaseInput['requests'][number]): CaseInput[] {
+  const run = (title: string, code: string, expected: CaseInput['expect']): CaseInput => ({ title, category: 'callback-errors', script: script(code), requests: [request], expect: expected });
   return [
     run('a plain Error has no name in data', "cb(new Error('plain'));", answer(fail('plain'))),
     run('a TypeError has no name in data', "cb(new TypeError('typed'));", answer(fail('typed'))),
@@ -154,13 +153,13 @@ export function callbackErrorInputs(script: (code: string) => string, request: I
   ];
 }
 
-function callbackErrorCases(spec: PointSpec): Input[] {
+function callbackErrorCases(spec: PointSpec): CaseInput[] {
   return callbackErrorInputs((code) => hook(spec, code), post(spec.body));
 }
 
 /** Serialization failures, shared with generic. */
-export function serializationInputs(script: (code: string) => string, request: Input['requests'][number]): Input[] {
-  const run = (title: string, code: string, expected: Input['expect']): Input => ({ title, category: 'serialization', script: script(code), requests: [request], expect: expected });
+export function serializationInputs(script: (code: string) => string, request: CaseInput['requests'][number]): CaseInput[] {
+  const run = (title: string, code: string, expected: CaseInput['expect']): CaseInput => ({ title, category: 'serialization', script: script(code), requests: [request], expect: expected });
   const unserializable = answer(fail('Error when JSON serializing the result of the extension point'));
   return [
     run('a circular result', 'const a = {}; a.self = a; cb(null, a);', unserializable),
@@ -171,43 +170,22 @@ export function serializationInputs(script: (code: string) => string, request: I
   ];
 }
 
-function serializationCases(spec: PointSpec): Input[] {
+function serializationCases(spec: PointSpec): CaseInput[] {
   return serializationInputs((code) => hook(spec, code), post(spec.body));
 }
 
-function compileCases(spec: PointSpec): Input[] {
+/** A script that does not compile: what is revealed, and to whom. */
+function syntaxErrorCases(spec: PointSpec): CaseInput[] {
   const syntax = `module.exports = function (${[...spec.params, 'cb'].join(', ')}) { cb(null, ; };\n`;
-  const syntaxFailure = fail(COMPILE_FAILED, { error_description: "Unexpected token ';'" });
+  const syntaxFailure = fail(COMPILE_FAILED, { error_description: syntaxMessage(syntax) });
   const auth = (authorization?: string) => [post(spec.body, 1, authorization ? { 'content-type': 'application/json', authorization } : { 'content-type': 'application/json' })];
   const revealed = answer(syntaxFailure);
+  const hidden = { reference: revealed, reason: 'the reference reveals the compile error to unauthenticated callers' };
   return [
     { title: 'a syntax error answers every request', category: 'compile', script: syntax, requests: [post(spec.body)], expect: revealed },
-    {
-      title: 'an error thrown while loading keeps its own properties',
-      category: 'compile',
-      script: "const e = new Error('load failed'); e.code = 'E_LOAD'; throw e;\n",
-      requests: [post(spec.body)],
-      expect: answer(fail(COMPILE_FAILED, { error_description: 'load failed', code: 'E_LOAD' })),
-    },
     { title: 'compile failure with the right secret', category: 'compile', script: syntax, secrets: SECRETS, requests: auth(`Bearer ${SECRET}`), expect: revealed },
-    {
-      title: 'compile failure with a wrong secret is unauthorized',
-      category: 'compile',
-      script: syntax,
-      secrets: SECRETS,
-      requests: auth('Bearer nope'),
-      expect: answer(UNAUTHORIZED),
-      difference: { reference: revealed, reason: 'the reference reveals the compile error to unauthenticated callers' },
-    },
-    {
-      title: 'compile failure without a header is unauthorized',
-      category: 'compile',
-      script: syntax,
-      secrets: SECRETS,
-      requests: auth(),
-      expect: answer(UNAUTHORIZED),
-      difference: { reference: revealed, reason: 'the reference reveals the compile error to unauthenticated callers' },
-    },
+    { title: 'compile failure with a wrong secret is unauthorized', category: 'compile', script: syntax, secrets: SECRETS, requests: auth('Bearer nope'), expect: answer(UNAUTHORIZED), difference: hidden },
+    { title: 'compile failure without a header is unauthorized', category: 'compile', script: syntax, secrets: SECRETS, requests: auth(), expect: answer(UNAUTHORIZED), difference: hidden },
     {
       title: 'compile failure: the second request reports the same error',
       category: 'compile',
@@ -218,6 +196,19 @@ function compileCases(spec: PointSpec): Input[] {
         reference: answer(syntaxFailure, fail(COMPILE_FAILED, { error_description: COMPILE_FAILED })),
         reason: 'the reference mutates the compile error on the first request, so the second loses the original message',
       },
+    },
+  ];
+}
+
+/** A script that compiles but fails to load, or loads to something other than a function. */
+function loadErrorCases(spec: PointSpec): CaseInput[] {
+  return [
+    {
+      title: 'an error thrown while loading keeps its own properties',
+      category: 'compile',
+      script: "const e = new Error('load failed'); e.code = 'E_LOAD'; throw e;\n",
+      requests: [post(spec.body)],
+      expect: answer(fail(COMPILE_FAILED, { error_description: 'load failed', code: 'E_LOAD' })),
     },
     {
       title: 'a script exporting a non-function',

@@ -6,6 +6,8 @@ export const COMPILE_FAILED = 'Unable to compile the extensibility code as javas
 export const NOT_A_FUNCTION = 'Supplied code must return or export a function.';
 export const JSON_TYPE: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
 export const REMOVE: unique symbol = Symbol('remove');
+/** What every point answers to a body that is not an object (or to no body at all). */
+export const ROOT = 'Body received by extensibility point is not an object';
 
 /** A POST whose body is `body` as JSON. */
 export function post(body: unknown, parseBody: 0 | 1 = 1, headers: Readonly<Record<string, string>> = JSON_TYPE): CaseRequest {
