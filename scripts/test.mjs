@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pattern = process.argv[2] ?? '^(packages/[^/]+/)?test/.*\\.test\\.ts$';
+// CI runs the suite on more than one Node (.ci/run): the log says which one ran the tests.
+console.log(`tests: node ${process.version} (${process.execPath})`);
 const child = spawn(
   process.execPath,
   ['--conditions=@ext-compilers/source', '--import', 'tsx', 'node_modules/uvu/bin.js', '.', pattern, '-i', 'node_modules', '-i', 'dist'],
