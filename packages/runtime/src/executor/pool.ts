@@ -81,158 +81,191 @@ export function poolSettings(options: ExecutorOptions): PoolSettings {
  * the fault's answer, and the jobs waiting in it (none of which had started) run elsewhere.
  */
 export function createPool(spawn: () => Transport, settings: PoolSettings, sandbox: string): Executor {
-  const slots = new Set<Slot>();
-  const queue: Pending[] = [];
-  let nextId = 1;
-  let closed = false;
-
-  const start = (): void => {
-    const slot: Slot = { transport: spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), outbox: [] };
-    slots.add(slot);
-    slot.transport.onMessage((message) => receive(slot, message));
-    slot.transport.onExit((fault) => ended(slot, fault));
+  const pool = new Pool(spawn, settings, sandbox);
+  return {
+    serve: (job, req, res) => serveByRunning((one, resolve) => pool.submit(one, resolve), job, req, res),
+    run: (job) => new Promise((resolve) => pool.submit(job, resolve)),
+    close: () => pool.close(),
   };
+}
 
-  const dispatch = (): void => {
-    while (queue.length > 0) {
-      let best: Slot | undefined;
-      for (const slot of slots) {
-        if (slot.ready && slot.jobs.length <= settings.prefetch && (!best || slot.jobs.length < best.jobs.length)) best = slot;
+/** The pool's state: its guests, the jobs queued for them, and the time limits of the running ones. */
+class Pool {
+  readonly slots: Set<Slot> = new Set();
+  readonly queue: Pending[] = [];
+  #nextId = 1;
+  #closed = false;
+  // Jobs dispatched in one turn (a burst of requests) cross to each guest in one message: one
+  // serialisation and one wake-up of the guest instead of one per job.
+  #flushing = false;
+  // The time limit of the job a guest is running, from when it started there: one deadline list
+  // for the pool (every job has the same limit), no timer per job.
+  readonly #limits: DeadlineList<Pending> | undefined;
+  readonly #spawn: () => Transport;
+  readonly #settings: PoolSettings;
+  readonly #sandbox: string;
+
+  constructor(spawn: () => Transport, settings: PoolSettings, sandbox: string) {
+    this.#spawn = spawn;
+    this.#settings = settings;
+    this.#sandbox = sandbox;
+    const { timeout } = settings;
+    this.#limits = timeout > 0 && Number.isFinite(timeout) ? new DeadlineList<Pending>(timeout + KILL_GRACE, (pending) => this.#expired(pending)) : undefined;
+    for (let i = 0; i < settings.size; i++) this.#start();
+  }
+
+  /** A job into the queue; `resolve` gets its result (or the pool's fault answer). */
+  submit(job: ExecutorJob, resolve: (result: JobResult) => void): void {
+    if (this.#closed) return resolve(this.#faultResult({ kind: 'closed' }, job));
+    const log = this.#settings.onLog !== undefined && (this.#settings.logWanted?.(job.webtask) ?? true);
+    this.queue.push({ id: this.#nextId++, slot: undefined, job, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
+    this.#dispatch();
+  }
+
+  /** Stop every guest; every job not answered yet gets the `closed` answer. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const pending of this.queue.splice(0)) pending.resolve(this.#faultResult({ kind: 'closed' }, pending.job));
+    const stopping = [...this.slots].map((slot) => {
+      this.slots.delete(slot);
+      for (const pending of slot.jobs.splice(0)) {
+        this.#limits?.remove(pending);
+        pending.resolve(this.#faultResult({ kind: 'closed' }, pending.job));
       }
+      return slot.transport.kill();
+    });
+    await Promise.all(stopping);
+  }
+
+  #start(): void {
+    const slot: Slot = { transport: this.#spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), outbox: [] };
+    this.slots.add(slot);
+    slot.transport.onMessage((message) => this.#receive(slot, message));
+    slot.transport.onExit((fault) => {
+      if (this.slots.has(slot)) this.#fail(slot, fault);
+    });
+  }
+
+  #dispatch(): void {
+    while (this.queue.length > 0) {
+      const best = this.#leastBusy();
       if (!best) break;
-      send(best, queue.shift()!);
+      this.#send(best, this.queue.shift()!);
     }
     // A guest that died before it was ready is replaced only when work waits for it, so an entry that cannot start does not spin.
-    if (queue.length > 0 && !closed && slots.size < settings.size) start();
-  };
+    if (this.queue.length > 0 && !this.#closed && this.slots.size < this.#settings.size) this.#start();
+  }
 
-  const send = (slot: Slot, pending: Pending): void => {
+  #leastBusy(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.ready && slot.jobs.length <= this.#settings.prefetch && (!best || slot.jobs.length < best.jobs.length)) best = slot;
+    }
+    return best;
+  }
+
+  #send(slot: Slot, pending: Pending): void {
     pending.slot = slot;
     slot.jobs.push(pending);
     const { webtask, request } = pending.job;
     const known = slot.known.get(webtask.id) === webtask;
     if (!known) slot.known.set(webtask.id, webtask);
     slot.outbox.push({ type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request, log: pending.log });
-    if (!flushing) {
-      flushing = true;
-      setImmediate(flush);
+    if (!this.#flushing) {
+      this.#flushing = true;
+      setImmediate(() => this.#flush());
     }
-    if (slot.jobs.length === 1) arm(slot);
-  };
+    if (slot.jobs.length === 1) this.#arm(slot);
+  }
 
-  // Jobs dispatched in one turn (a burst of requests) cross to each guest in one message: one
-  // serialisation and one wake-up of the guest instead of one per job.
-  let flushing = false;
-  const flush = (): void => {
-    flushing = false;
-    for (const slot of slots) {
+  #flush(): void {
+    this.#flushing = false;
+    for (const slot of this.slots) {
       if (slot.outbox.length === 0) continue;
       const messages = slot.outbox;
       slot.outbox = [];
       slot.transport.send(messages.length === 1 ? messages[0]! : messages);
     }
-  };
+  }
 
-  // The time limit of the job a guest is running, from when it started there: one deadline list
-  // for the pool (every job has the same limit), no timer per job.
-  const limits =
-    settings.timeout > 0 && Number.isFinite(settings.timeout)
-      ? new DeadlineList<Pending>(settings.timeout + KILL_GRACE, (pending) => {
-          if (pending.slot?.jobs[0] === pending) fail(pending.slot, { kind: 'timeout', timeout: settings.timeout });
-        })
-      : undefined;
-  const arm = (slot: Slot): void => limits?.add(slot.jobs[0]!, performance.now());
+  #arm(slot: Slot): void {
+    this.#limits?.add(slot.jobs[0]!, performance.now());
+  }
 
-  const fail = (slot: Slot, fault: Fault): void => {
+  #expired(pending: Pending): void {
+    if (pending.slot?.jobs[0] === pending) this.#fail(pending.slot, { kind: 'timeout', timeout: this.#settings.timeout });
+  }
+
+  #fail(slot: Slot, fault: Fault): void {
     const [running, ...waiting] = slot.jobs;
     slot.jobs = [];
     slot.outbox = [];
     if (running) {
-      limits?.remove(running);
-      settings.logger.error(`Webtask fault in a ${sandbox}: ${fault.kind}`);
-      running.resolve(faultResult(fault, running.job.webtask, sandbox));
-    } else if (!slot.ready && slots.has(slot)) {
+      this.#limits?.remove(running);
+      this.#settings.logger.error(`Webtask fault in a ${this.#sandbox}: ${fault.kind}`);
+      running.resolve(this.#faultResult(fault, running.job));
+    } else if (!slot.ready && this.slots.has(slot)) {
       // A guest that cannot even start fails the oldest waiting job, so a broken entry answers instead of respawning forever.
-      const first = queue.shift();
-      first?.resolve(faultResult(fault, first.job.webtask, sandbox));
+      const first = this.queue.shift();
+      first?.resolve(this.#faultResult(fault, first.job));
     }
-    queue.unshift(...waiting);
-    retire(slot);
-  };
+    this.queue.unshift(...waiting);
+    this.#retire(slot);
+  }
 
-  const retire = (slot: Slot): void => {
-    if (!slots.delete(slot)) return;
+  #retire(slot: Slot): void {
+    if (!this.slots.delete(slot)) return;
     void slot.transport.kill();
-    if (!closed && slot.ready) start();
-    dispatch();
-  };
+    if (!this.#closed && slot.ready) this.#start();
+    this.#dispatch();
+  }
 
-  const receive = (slot: Slot, message: GuestMessage): void => {
+  #receive(slot: Slot, message: GuestMessage): void {
     switch (message.type) {
       case 'ready':
         slot.ready = true;
-        return dispatch();
-      case 'result': {
-        const running = slot.jobs[0];
-        if (running?.id !== message.id) return;
-        slot.jobs.shift();
-        limits?.remove(running);
-        if (slot.jobs.length > 0) arm(slot);
-        const { body, timing, requestId } = message;
-        const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
-        if (settings.onLog && running.log && timing) settings.onLog(timingEntry(running.job.webtask.id, requestId, timing));
-        running.resolve(result);
-        return dispatch();
-      }
-      case 'storage': {
-        // Only the document of the job the guest is running, and only for that job's webtask: a
-        // timer left by an earlier webtask cannot reach another's data (user code can post messages too).
-        const running = slot.jobs[0]?.job;
-        const document = running?.webtask.id === message.webtask && running.storage ? documentOf(running.storage) : undefined;
-        return answerStorage(document, message.operation, (reply) => {
-          if (slots.has(slot)) slot.transport.send({ type: 'storage', sid: message.sid, reply });
-        });
-      }
+        return this.#dispatch();
+      case 'result':
+        return this.#result(slot, message);
+      case 'storage':
+        return this.#storage(slot, message);
       case 'log': {
         const entry = logEntryOf(message);
-        return settings.onLog ? settings.onLog(entry) : settings.logger[entry.level](entry.message);
+        return this.#settings.onLog ? this.#settings.onLog(entry) : this.#settings.logger[entry.level](entry.message);
       }
       case 'fault':
-        return fail(slot, { kind: 'async', message: message.message });
+        return this.#fail(slot, { kind: 'async', message: message.message });
     }
-  };
+  }
 
-  const ended = (slot: Slot, fault: Fault): void => {
-    if (slots.has(slot)) fail(slot, fault);
-  };
+  #result(slot: Slot, message: GuestMessage & { type: 'result' }): void {
+    const running = slot.jobs[0];
+    if (running?.id !== message.id) return;
+    slot.jobs.shift();
+    this.#limits?.remove(running);
+    if (slot.jobs.length > 0) this.#arm(slot);
+    const { body, timing, requestId } = message;
+    const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
+    const { onLog } = this.#settings;
+    if (onLog && running.log && timing) onLog(timingEntry(running.job.webtask.id, requestId, timing));
+    running.resolve(result);
+    this.#dispatch();
+  }
 
-  for (let i = 0; i < settings.size; i++) start();
-  // A job into the queue; `resolve` gets its result (or the pool's fault answer).
-  const submit = (job: ExecutorJob, resolve: (result: JobResult) => void): void => {
-    if (closed) return resolve(faultResult({ kind: 'closed' }, job.webtask, sandbox));
-    const log = settings.onLog !== undefined && (settings.logWanted?.(job.webtask) ?? true);
-    queue.push({ id: nextId++, slot: undefined, job, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
-    dispatch();
-  };
-  const executor: Executor = {
-    serve: (job, req, res) => serveByRunning(submit, job, req, res),
-    run: (job) => new Promise((resolve) => submit(job, resolve)),
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const pending of queue.splice(0)) pending.resolve(faultResult({ kind: 'closed' }, pending.job.webtask, sandbox));
-      const stopping = [...slots].map((slot) => {
-        slots.delete(slot);
-        for (const pending of slot.jobs.splice(0)) {
-          limits?.remove(pending);
-          pending.resolve(faultResult({ kind: 'closed' }, pending.job.webtask, sandbox));
-        }
-        return slot.transport.kill();
-      });
-      await Promise.all(stopping);
-    },
-  };
-  return executor;
+  // Only the document of the job the guest is running, and only for that job's webtask: a timer
+  // left by an earlier webtask cannot reach another's data (user code can post messages too).
+  #storage(slot: Slot, message: GuestMessage & { type: 'storage' }): void {
+    const running = slot.jobs[0]?.job;
+    const document = running?.webtask.id === message.webtask && running.storage ? documentOf(running.storage) : undefined;
+    answerStorage(document, message.operation, (reply) => {
+      if (this.slots.has(slot)) slot.transport.send({ type: 'storage', sid: message.sid, reply });
+    });
+  }
+
+  #faultResult(fault: Fault, job: ExecutorJob): JobResult {
+    return faultResult(fault, job.webtask, this.#sandbox);
+  }
 }
 
 const LEVELS = new Set<unknown>(['info', 'warn', 'error']);
