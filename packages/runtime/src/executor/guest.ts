@@ -21,25 +21,61 @@ export interface GuestChannel {
  * line of this guest goes to the host as a message, attributed to the job it came from.
  */
 export function serveGuest(channel: GuestChannel): void {
-  const waiting = new Map<number, (reply: StorageReply) => void>();
-  const cache = createWebtaskCache();
-  let nextSid = 1;
+  const storage = storageChannel(channel);
   const onLog: LogSink = ({ level, message, webtask, requestId, time }) => channel.send({ type: 'log', level, text: message, webtask, requestId, time });
   const logger = scopedLogger(onLog);
   patchConsole((level, args) => logger[level](...args));
-  const environment: GuestEnvironment = {
-    storage: (webtask) =>
+  const environment: GuestEnvironment = { storage: storage.handle, logger, onLog };
+  const jobs = jobQueue(channel, environment);
+  const cache = createWebtaskCache();
+  const fault = (error: unknown): void => channel.send({ type: 'fault', message: describe(error) });
+  process.on('uncaughtException', fault);
+  process.on('unhandledRejection', fault);
+  const receive = (message: HostMessage): void => {
+    if (message.type === 'storage') return storage.reply(message.sid, message.reply);
+    // Looked up as it arrives, in the host's order: the host's count of what this guest knows relies on it.
+    const known = typeof message.webtask === 'string' ? cache.known(message.webtask) : cache.remember(message.webtask);
+    jobs.push({ id: message.id, known, request: message.request, log: message.log });
+  };
+  channel.onMessage((message) => {
+    if (!Array.isArray(message)) return receive(message);
+    for (const one of message) receive(one);
+  });
+  channel.send({ type: 'ready' });
+}
+
+/** Storage handles whose operations cross to the host, and the delivery of its replies. */
+function storageChannel(channel: GuestChannel): { handle: GuestEnvironment['storage']; reply(sid: number, reply: StorageReply): void } {
+  const waiting = new Map<number, (reply: StorageReply) => void>();
+  let nextSid = 1;
+  return {
+    handle: (webtask) =>
       createProxyHandle((operation, cb) => {
         const sid = nextSid++;
         waiting.set(sid, cb);
         channel.send({ type: 'storage', sid, webtask: webtask.id, operation });
       }),
-    logger,
-    onLog,
+    reply(sid, reply) {
+      const cb = waiting.get(sid);
+      waiting.delete(sid);
+      cb?.(reply);
+    },
   };
-  // Jobs run one at a time, in the order they came: those behind the running one have not
-  // started, so the host can give them to another guest if this one fails.
-  const jobs: { id: number; known: Known | undefined; request: JobRequest; log: boolean }[] = [];
+}
+
+interface GuestJob {
+  id: number;
+  known: Known | undefined;
+  request: JobRequest;
+  log: boolean;
+}
+
+/**
+ * Jobs run one at a time, in the order they came: those behind the running one have not started,
+ * so the host can give them to another guest if this one fails.
+ */
+function jobQueue(channel: GuestChannel, environment: GuestEnvironment): { push(job: GuestJob): void } {
+  const jobs: GuestJob[] = [];
   const unattributed: GuestEnvironment = { ...environment, onLog: undefined };
   let running = false;
   const next = (): void => {
@@ -53,27 +89,13 @@ export function serveGuest(channel: GuestChannel): void {
       next();
     });
   };
-  const fault = (error: unknown): void => channel.send({ type: 'fault', message: describe(error) });
-  process.on('uncaughtException', fault);
-  process.on('unhandledRejection', fault);
-  const receive = (message: HostMessage): void => {
-    if (message.type === 'storage') {
-      const cb = waiting.get(message.sid);
-      waiting.delete(message.sid);
-      return cb?.(message.reply);
-    }
-    // Looked up as it arrives, in the host's order: the host's count of what this guest knows relies on it.
-    const known = typeof message.webtask === 'string' ? cache.known(message.webtask) : cache.remember(message.webtask);
-    jobs.push({ id: message.id, known, request: message.request, log: message.log });
-    if (!running) next();
+  return {
+    push(job) {
+      jobs.push(job);
+      if (!running) next();
+    },
   };
-  channel.onMessage((message) => {
-    if (!Array.isArray(message)) return receive(message);
-    for (const one of message) receive(one);
-  });
-  channel.send({ type: 'ready' });
 }
-
 
 function describe(error: unknown): string {
   try {
