@@ -1,15 +1,16 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { Logger } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Executor, type Sandbox } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
 import { createAuthenticator } from './auth/authenticator.ts';
-import { HttpError, sendError, sendJson } from './http/answers.ts';
+import { sendError } from './http/answers.ts';
 import { createLogHub } from './logs/log-hub.ts';
 import { createModuleRoutes } from './routes/modules-routes.ts';
 import { createRateLimiter, type RateLimit } from './run/rate-limit.ts';
 import { createRunRoutes } from './routes/run-routes.ts';
-import { errorStatus } from './http/error-status.ts';
+import { errorStatus, httpErrorOf } from './http/error-status.ts';
+import { createRouter } from './http/router.ts';
 import { createTokenRoutes } from './routes/token-routes.ts';
 import { createWebtaskRoutes } from './routes/webtask-routes.ts';
 import { createWebtasks } from './run/webtask-cache.ts';
@@ -48,9 +49,6 @@ export interface WebtaskServerOptions {
   publicUrl?: string | undefined;
   logger?: ServerLogger | undefined;
 }
-
-/** A route handler: its params are the decoded path segments after the route's fixed prefix. */
-export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 
 const DEFAULT_TIMEOUT = 20_000;
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -92,12 +90,12 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
   const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules };
   const run = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
-  const routes: [prefix: string[], methods: Record<string, Handler>][] = [
+  const handle = createRouter([
     ...createWebtaskRoutes(context),
     ...run.routes,
     ...createTokenRoutes(context),
     ...createModuleRoutes({ auth, modules: options.modules }),
-  ];
+  ]);
 
   const server = createHttpServer((req, res) => {
     let answered: Promise<void>;
@@ -107,63 +105,18 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
       answered = Promise.reject(error);
     }
     answered.catch((error: unknown) => {
-      const status = errorStatus(error);
-      if (status === 500) logger.error('ext-compilers server: request failed:', describe(error));
-      const http = error instanceof HttpError ? error : new HttpError(status, status === 500 ? 'Internal server error.' : (error as Error).message);
+      const http = httpErrorOf(error);
+      if (errorStatus(error) === 500) logger.error('ext-compilers server: request failed:', describe(error));
       if (!res.headersSent) sendError(res, http);
       else res.end();
     });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const segments = pathSegments(url.pathname);
-    if (segments.length === 0 && req.method === 'GET') return sendJson(res, 200, { name: 'ext-compilers', api: '/api' });
-    for (const [prefix, methods] of routes) {
-      const params = match(prefix, segments);
-      if (!params) continue;
-      const handler = methods[req.method ?? 'GET'] ?? methods['*'];
-      if (!handler) throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}.`, { allow: Object.keys(methods).join(', ') });
-      return handler(req, res, url, params);
-    }
-    throw new HttpError(404, `No route for ${req.method} ${url.pathname}.`);
-  }
 
   server.on('close', () => {
     hub.close();
     if (owned) void executor.close();
   });
   return server;
-}
-
-/**
- * A prefix of literal segments and `:` parameters; a trailing `*` takes the rest. The params of a
- * match: each `:` segment, then the rest joined with `/` (the empty string when there is none).
- */
-function match(prefix: string[], segments: string[]): string[] | undefined {
-  const rest = prefix[prefix.length - 1] === '*';
-  const fixed = rest ? prefix.length - 1 : prefix.length;
-  if (segments.length < fixed || (!rest && segments.length !== fixed)) return undefined;
-  const params: string[] = [];
-  for (let i = 0; i < fixed; i++) {
-    if (prefix[i]!.startsWith(':')) params.push(segments[i]!);
-    else if (prefix[i] !== segments[i]) return undefined;
-  }
-  if (rest) params.push(segments.slice(fixed).join('/'));
-  return params;
-}
-
-function pathSegments(pathname: string): string[] {
-  const segments: string[] = [];
-  for (const segment of pathname.split('/')) {
-    if (segment === '') continue;
-    try {
-      segments.push(segment.includes('%') ? decodeURIComponent(segment) : segment);
-    } catch {
-      throw new HttpError(400, 'The path is not valid percent-encoding.');
-    }
-  }
-  return segments;
 }
 
 function checkOptions(options: WebtaskServerOptions): WebtaskServerOptions {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TokenService, VerifiedToken } from '@ext-compilers/tokens';
-import { bearerOf, HttpError } from '../http/answers.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /** Who is calling: the server's admin, or the holder of a verified webtask token. */
 export interface Caller {
@@ -42,4 +42,14 @@ export function createAuthenticator(tokens: TokenService, adminToken: string): A
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
+}
+
+/** `Authorization: Bearer <token>`, else `?key=<token>` (the platform's two places). */
+function bearerOf(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
+    if (match) return match[1];
+  }
+  return url.searchParams.get('key') ?? undefined;
 }

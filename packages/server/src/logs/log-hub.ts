@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { HttpError } from '../http/http-error.ts';
 
 /** One console line of a webtask, as `/api/logs/tenant/{container}` streams it. */
 export interface LogRecord {
@@ -16,7 +17,7 @@ export interface LogHub {
   /** Whether anybody streams `container`'s logs now. */
   listening(container: string): boolean;
   publish(record: LogRecord): void;
-  /** Stream a container's records to `res` as Server-Sent Events until the client goes away. */
+  /** Stream a container's records to `res` as Server-Sent Events until the client goes away; a 429 `HttpError` when it has too many streams. */
   subscribe(container: string, res: ServerResponse): void;
   close(): void;
 }
@@ -41,11 +42,8 @@ export function createLogHub(): LogHub {
     },
     subscribe(container, res) {
       let set = listeners.get(container);
+      if (set && set.size >= MAX_LISTENERS) throw new HttpError(429, `At most ${MAX_LISTENERS} log streams per container.`, { 'retry-after': '60' });
       if (!set) listeners.set(container, (set = new Set()));
-      if (set.size >= MAX_LISTENERS) {
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' });
-        return void res.end(JSON.stringify({ code: 429, error: 'Too many requests.', message: `At most ${MAX_LISTENERS} log streams per container.` }));
-      }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(': connected\n\n');
       set.add(res);

@@ -1,7 +1,9 @@
 import type { ModuleStore } from '@ext-compilers/modules';
-import type { Handler } from '../create-webtask-server.ts';
+import type { Handler, Routes } from '../http/router.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
-import { HttpError, readJson, sendJson } from '../http/answers.ts';
+import { HttpError } from '../http/http-error.ts';
+import { readJson } from '../http/request-body.ts';
+import { sendJson } from '../http/answers.ts';
 
 type State = 'queued' | 'available' | 'failed';
 
@@ -10,7 +12,7 @@ type State = 'queued' | 'available' | 'failed';
  * each version is ensured in the background and reported as `queued`, `available` or `failed`
  * (with a `message`); ask again to follow an install. Any valid token may call both.
  */
-export function createModuleRoutes(ctx: { auth: Authenticator; modules: ModuleStore | undefined }): [string[], Record<string, Handler>][] {
+export function createModuleRoutes(ctx: { auth: Authenticator; modules: ModuleStore | undefined }): Routes {
   const { auth, modules } = ctx;
   const installs = new Map<string, { state: State; message?: string }>();
   const store = (): ModuleStore => {

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobRequest, JobResult, JobWebtask, WebtaskStorage } from '@ext-compilers/runtime';
-import type { Handler } from '../create-webtask-server.ts';
+import type { Handler, Routes } from '../http/router.ts';
 import { fetchCode } from '../run/fetch-code.ts';
-import { HttpError, readBytes } from '../http/answers.ts';
+import { HttpError } from '../http/http-error.ts';
+import { readBytes } from '../http/request-body.ts';
 import type { RateLimiter } from '../run/rate-limit.ts';
 import type { RouteContext } from './route-context.ts';
 
@@ -71,7 +72,7 @@ export function createRunRoutes(ctx: RouteContext & { limiter: RateLimiter }): R
 
 /** The run routes, and a shortcut for the hottest of them (see `simpleRunPath`). */
 export interface RunRoutes {
-  routes: [string[], Record<string, Handler>][];
+  routes: Routes;
   /** Answer a named run whose path needs no normalising; `undefined` for every other request (the general router's). */
   shortcut(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined;
 }

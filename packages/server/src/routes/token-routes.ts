@@ -1,7 +1,9 @@
 import { parse as parseQuerystring } from 'node:querystring';
 import type { IssueClaims } from '@ext-compilers/tokens';
-import type { Handler } from '../create-webtask-server.ts';
-import { HttpError, readBytes, readJson, sendJson } from '../http/answers.ts';
+import type { Handler, Routes } from '../http/router.ts';
+import { HttpError } from '../http/http-error.ts';
+import { readBytes, readJson } from '../http/request-body.ts';
+import { sendJson } from '../http/answers.ts';
 import { type RouteContext, webtaskUrl } from './route-context.ts';
 
 const MAX_CLAIMS_BODY = 64 * 1024;
@@ -10,7 +12,7 @@ const MAX_CLAIMS_BODY = 64 * 1024;
  * `/api/tokens/issue|inspect|revoke`. The caller's token is the issuer (a narrower token only) or
  * the inspecting/revoking ancestor; the admin token acts as the server itself.
  */
-export function createTokenRoutes(ctx: RouteContext): [string[], Record<string, Handler>][] {
+export function createTokenRoutes(ctx: RouteContext): Routes {
   const { tokens, auth } = ctx;
 
   const issue: Handler = async (req, res, url) => {

@@ -1,15 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { type ModuleStore, prepare } from '@ext-compilers/modules';
-import type { Handler } from '../create-webtask-server.ts';
+import type { Handler, Routes } from '../http/router.ts';
 import { MAX_CODE_SIZE, type WebtaskRecord } from '../store/webtask-store.ts';
-import { HttpError, readJson, sendJson } from '../http/answers.ts';
+import { HttpError } from '../http/http-error.ts';
+import { readJson } from '../http/request-body.ts';
+import { sendJson } from '../http/answers.ts';
 import { type RouteContext, webtaskUrl } from './route-context.ts';
 
 // The JSON of a create/update: the code (up to MAX_CODE_SIZE) plus meta and secrets.
 const MAX_PUT_BODY = MAX_CODE_SIZE + 64 * 1024;
 
 /** `/api/webtask/{container}[/{name}[/data]]`: create, read, list, delete webtasks, and their storage; `/api/logs/tenant/{container}`: their logs. */
-export function createWebtaskRoutes(ctx: RouteContext): [string[], Record<string, Handler>][] {
+export function createWebtaskRoutes(ctx: RouteContext): Routes {
   const { store, auth, webtasks } = ctx;
   const summary = (req: IncomingMessage, record: WebtaskRecord) => ({
     container: record.container,

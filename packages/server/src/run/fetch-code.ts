@@ -1,4 +1,4 @@
-import { HttpError } from '../http/answers.ts';
+import { HttpError } from '../http/http-error.ts';
 
 const FETCH_TIMEOUT = 10_000;
 const MAX_CODE_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createJobWebtask, createStorage, type JobWebtask, type WebtaskStorage } from '@ext-compilers/runtime';
 import type { WebtaskRecord, WebtaskStore } from '../store/webtask-store.ts';
 import { fetchCode } from './fetch-code.ts';
-import { HttpError } from '../http/answers.ts';
+import { HttpError } from '../http/http-error.ts';
 
 /** What runs a webtask: where its code, its settings and its storage come from, cached per version. */
 export interface WebtaskSettings {
