@@ -1,4 +1,4 @@
-import { plainError } from './internal/plain-error.ts';
+import { plainError } from './errors/plain-error.ts';
 import type { WebtaskContext } from './types.ts';
 
 /** The secret a caller must send as `Authorization: Bearer <secret>`. */

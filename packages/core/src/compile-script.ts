@@ -1,8 +1,8 @@
-import { ExtCompilersError } from './ext-compilers-error.ts';
-import { stackHeader } from './internal/plain-error.ts';
-import type { ErrorClassSpec } from './error-class.ts';
-import { errorScope } from './internal/error-scope.ts';
-import { insertPrelude } from './internal/prelude.ts';
+import { ExtCompilersError } from './errors/ext-compilers-error.ts';
+import { stackHeader } from './errors/plain-error.ts';
+import type { ErrorClassSpec } from './errors/error-class.ts';
+import { errorScope } from './compile/error-scope.ts';
+import { insertPrelude } from './compile/prelude.ts';
 import type { CompilerOptions } from './types.ts';
 
 const COMPILE_FAILED = 'Unable to compile the extensibility code as javascript';

@@ -1,15 +1,15 @@
 import { authorize } from './authorize.ts';
-import type { ErrorClassSpec } from './error-class.ts';
+import type { ErrorClassSpec } from './errors/error-class.ts';
 import { compileScript } from './compile-script.ts';
-import { errorScope } from './internal/error-scope.ts';
-import { type BodyCheck, compileValidator } from './internal/validate.ts';
-import { type ResultCheck, withResultChecks } from './internal/check-result.ts';
+import { errorScope } from './compile/error-scope.ts';
+import { type BodyCheck, compileValidator } from './body/validate.ts';
+import { type ResultCheck, withResultChecks } from './answers/check-result.ts';
 import type { WebtaskCompiler, WebtaskContext } from './types.ts';
 import { settleHook } from './settle-hook.ts';
 import { type Reply, withBody } from './with-body.ts';
 
-export type { BodyCheck, FieldKind } from './internal/validate.ts';
-export type { ResultCheck, ResultKind } from './internal/check-result.ts';
+export type { BodyCheck, FieldKind } from './body/validate.ts';
+export type { ResultCheck, ResultKind } from './answers/check-result.ts';
 
 /**
  * A declarative description of an extensibility point. `Args` (the hook's arguments before its

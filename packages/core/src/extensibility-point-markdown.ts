@@ -1,8 +1,8 @@
 import { PREVIOUS_SECRET_NAME, SECRET_NAME } from './authorize.ts';
 import type { BodyCheck, ExtensibilityPointDefinition, ResultCheck } from './define-extensibility-point.ts';
-import type { ErrorClassSpec } from './error-class.ts';
-import { RESULT_ROOT_MESSAGE, resultRules } from './internal/check-result.ts';
-import { compileValidator } from './internal/validate.ts';
+import type { ErrorClassSpec } from './errors/error-class.ts';
+import { RESULT_ROOT_MESSAGE, resultRules } from './answers/check-result.ts';
+import { compileValidator } from './body/validate.ts';
 
 /** What a point's page says besides what its definition does. */
 export interface ExtensibilityPointMarkdownOptions {

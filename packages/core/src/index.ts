@@ -9,9 +9,9 @@ export {
   type ResultKind,
 } from './define-extensibility-point.ts';
 export { type ExtensibilityPointMarkdownOptions, extensibilityPointMarkdown } from './extensibility-point-markdown.ts';
-export { errorPayload, isError, sendError, sendSuccess, successPayload, toError } from './envelope.ts';
-export { type ErrorClassSpec, errorClassesSource } from './error-class.ts';
-export { ExtCompilersError, type ExtCompilersErrorCode } from './ext-compilers-error.ts';
+export { errorPayload, isError, sendError, sendSuccess, successPayload, toError } from './answers/envelope.ts';
+export { type ErrorClassSpec, errorClassesSource } from './errors/error-class.ts';
+export { ExtCompilersError, type ExtCompilersErrorCode } from './errors/ext-compilers-error.ts';
 export {
   ExtensibilityUserError,
   InvalidRequestError,
@@ -19,9 +19,9 @@ export {
   PreUserRegistrationError,
   SendPhoneMessageError,
   ServerError,
-} from './extensibility-user-error.ts';
-export { DEFAULT_MAX_BODY_SIZE, type ReadBodyOptions, readBody } from './read-body.ts';
-export { BUFFERED_BODY, readStream } from './read-stream.ts';
+} from './errors/extensibility-user-error.ts';
+export { DEFAULT_MAX_BODY_SIZE, type ReadBodyOptions, readBody } from './body/read-body.ts';
+export { BUFFERED_BODY, readStream } from './body/read-stream.ts';
 export { createFileOnce } from './host/create-file-once.ts';
 export { processAlive } from './host/process-alive.ts';
 export { replaceFile, type ReplaceFileOptions } from './host/replace-file.ts';

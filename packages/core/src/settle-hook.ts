@@ -1,4 +1,4 @@
-import type { Reply } from './internal/reply.ts';
+import type { Reply } from './answers/reply.ts';
 
 /**
  * Let a hook complete by what it returns as well as by its callback. When `returned` is a promise

@@ -1,8 +1,8 @@
-import { readBody } from './read-body.ts';
-import { createReply, type Reply } from './internal/reply.ts';
+import { readBody } from './body/read-body.ts';
+import { createReply, type Reply } from './answers/reply.ts';
 import type { ExtensibilityHandler, WebtaskContext, WebtaskRequest, WebtaskResponse } from './types.ts';
 
-export type { Reply } from './internal/reply.ts';
+export type { Reply } from './answers/reply.ts';
 
 /**
  * A 3-ary webtask function that makes `ctx.body` hold the request body (see `readBody`), then runs

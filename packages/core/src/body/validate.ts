@@ -1,4 +1,4 @@
-import { plainError } from './plain-error.ts';
+import { plainError } from '../errors/plain-error.ts';
 
 /** What a body field must be. The `null` variants exist to keep auth0-ext-compilers' answers. */
 export type FieldKind =

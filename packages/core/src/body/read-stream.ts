@@ -1,4 +1,4 @@
-import { ExtCompilersError } from './ext-compilers-error.ts';
+import { ExtCompilersError } from '../errors/ext-compilers-error.ts';
 
 /**
  * The key of an optional method of a request stream that holds its whole body already (a runtime's

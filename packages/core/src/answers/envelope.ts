@@ -1,6 +1,6 @@
 import { isNativeError } from 'node:util/types';
-import { plainError } from './internal/plain-error.ts';
-import type { WebtaskResponse } from './types.ts';
+import { plainError } from '../errors/plain-error.ts';
+import type { WebtaskResponse } from '../types.ts';
 
 // The success payload keeps the `statusCode` and `headers` keys auth0-ext-compilers serialises into
 // it (it builds the response object and stringifies it before adding the Content-Type header).

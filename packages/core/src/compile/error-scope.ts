@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type ErrorClassSpec, errorClassesSource } from '../error-class.ts';
-import * as family from '../extensibility-user-error.ts';
+import { type ErrorClassSpec, errorClassesSource } from '../errors/error-class.ts';
+import * as family from '../errors/extensibility-user-error.ts';
 
 /** The two forms of the prelude that puts error classes in a script's scope. */
 export interface ErrorPrelude {

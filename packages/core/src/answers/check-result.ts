@@ -1,4 +1,4 @@
-import { plainError } from './plain-error.ts';
+import { plainError } from '../errors/plain-error.ts';
 
 /** What a field of a hook's result must be. Numbers must be finite: JSON would turn `NaN` into `null`. */
 export type ResultKind = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';

@@ -1,7 +1,7 @@
-import { ExtCompilersError } from './ext-compilers-error.ts';
-import { plainError } from './internal/plain-error.ts';
+import { ExtCompilersError } from '../errors/ext-compilers-error.ts';
+import { plainError } from '../errors/plain-error.ts';
 import { readStream } from './read-stream.ts';
-import type { WebtaskContext, WebtaskRequest } from './types.ts';
+import type { WebtaskContext, WebtaskRequest } from '../types.ts';
 
 /** The default limit on a body a compiler reads itself: 1 MiB. */
 export const DEFAULT_MAX_BODY_SIZE: number = 1024 * 1024;

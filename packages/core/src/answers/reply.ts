@@ -1,4 +1,4 @@
-import { sendError, sendSuccess } from '../envelope.ts';
+import { sendError, sendSuccess } from './envelope.ts';
 import type { WebtaskResponse } from '../types.ts';
 
 /** The callback a hook receives: the first completion answers, later ones are ignored. */
