@@ -1,9 +1,9 @@
 import type { CallExpression, Expression, SpreadElement } from 'acorn';
-import { findRequireCalls } from './internal/find-require-calls.ts';
-import { lineIndex } from './internal/lines.ts';
-import { parseProgram } from './internal/parse-program.ts';
-import { scanDirectives } from './internal/directives.ts';
-import { requireSite } from './internal/require-site.ts';
+import { findRequireCalls } from './source/find-require-calls.ts';
+import { lineIndex } from './source/lines.ts';
+import { parseProgram } from './source/parse-program.ts';
+import { scanDirectives } from './source/directives.ts';
+import { requireSite } from './source/require-site.ts';
 import type { Analysis, RequireSite } from './types.ts';
 
 /**

@@ -3,11 +3,11 @@ import { resolve as resolvePath } from 'node:path';
 import { ExtCompilersError } from '@ext-compilers/core';
 import { type ModuleSpec, parseSpec } from './parse-spec.ts';
 import type { EnsureResult, InstallProgress, ModuleListing, ModuleStore, ResolvedModule } from './types.ts';
-import { type InstallContext, installSpec } from './internal/install.ts';
-import { createInstallJobs, createSlots } from './internal/install-jobs.ts';
-import { createStoreReader, pickVersion, type StoreReader, type StoreView } from './internal/store-index.ts';
-import { sweepTmp } from './internal/store-fs.ts';
-import { packageDirectory } from './internal/store-paths.ts';
+import { type InstallContext, installSpec } from './install/install-spec.ts';
+import { createInstallJobs, createSlots } from './install/jobs.ts';
+import { createStoreReader, pickVersion, type StoreReader, type StoreView } from './store/packages-index.ts';
+import { sweepTmp } from './store/sweep.ts';
+import { packageDirectory } from './store/paths.ts';
 
 /** Options of {@link createModuleStore}. */
 export interface ModuleStoreOptions {

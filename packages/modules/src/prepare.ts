@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import MagicString from 'magic-string';
 import { analyze } from './analyze.ts';
-import { scanDirectives } from './internal/directives.ts';
-import { lineIndex } from './internal/lines.ts';
-import { type SiteOf, siteOf } from './internal/require-site.ts';
-import { scanRequires } from './internal/scan-requires.ts';
-import { resolveVersions, versionKey } from './internal/resolve-versions.ts';
+import { scanDirectives } from './source/directives.ts';
+import { lineIndex } from './source/lines.ts';
+import { type SiteOf, siteOf } from './source/require-site.ts';
+import { scanRequires } from './source/scan-requires.ts';
+import { resolveVersions, versionKey } from './prepare/resolve-versions.ts';
 import type { ModuleSpec } from './parse-spec.ts';
 import type { ModuleStore, RequireSite, ResolvedModule } from './types.ts';
 

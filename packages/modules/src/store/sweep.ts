@@ -1,7 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processAlive, sweepTemporaryFiles } from '@ext-compilers/core';
-import { HOST, TMP_DIR } from './store-paths.ts';
+import { HOST, TMP_DIR } from './paths.ts';
 
 /** Whether the process that owns a `<host>-<pid>-…` name may still be running. */
 export function ownerAlive(host: string, pid: number): boolean {

@@ -4,10 +4,10 @@ import semver from 'semver';
 import { ExtCompilersError, type ExtCompilersErrorCode, syncDirectory } from '@ext-compilers/core';
 import type { ModuleSpec } from '../parse-spec.ts';
 import type { InstallProgress } from '../types.ts';
-import { acquireLock } from './lock.ts';
-import { type NpmSettings, npmFailure, runNpm } from './install-npm.ts';
-import { pickVersion, recordVersion, type StoreReader } from './store-index.ts';
-import { LOCKS_DIR, TMP_DIR, ownedName, under, versionDirectory } from './store-paths.ts';
+import { acquireLock } from '../store/lock.ts';
+import { type NpmSettings, npmFailure, runNpm } from './npm.ts';
+import { pickVersion, recordVersion, type StoreReader } from '../store/packages-index.ts';
+import { LOCKS_DIR, TMP_DIR, ownedName, under, versionDirectory } from '../store/paths.ts';
 
 /** Everything an install needs from its store. */
 export interface InstallContext {

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import semver from 'semver';
 import { ExtCompilersError, replaceFile } from '@ext-compilers/core';
 import { type ModuleSpec, parseSpec } from '../parse-spec.ts';
-import { INDEX_FILE, TAGS_FILE, packageDirectory } from './store-paths.ts';
+import { INDEX_FILE, TAGS_FILE, packageDirectory } from './paths.ts';
 
 /** What the store holds right now: the index, the recorded tags, and which versions are on disk. */
 export interface StoreView {

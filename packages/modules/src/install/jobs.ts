@@ -1,6 +1,6 @@
 import type { ModuleSpec } from '../parse-spec.ts';
 import type { InstallProgress } from '../types.ts';
-import type { InstallOutcome } from './install.ts';
+import type { InstallOutcome } from './install-spec.ts';
 
 export type ProgressListener = (event: InstallProgress) => void;
 type Emit = (state: InstallProgress['state'], extra?: { version?: string; message?: string }) => void;

@@ -2,8 +2,8 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExtCompilersError } from '@ext-compilers/core';
-import { HOST, ownedName } from './store-paths.ts';
-import { ownerAlive } from './store-fs.ts';
+import { HOST, ownedName } from './paths.ts';
+import { ownerAlive } from './sweep.ts';
 
 export interface LockOptions {
   /** How long to wait for a live owner, in milliseconds; then `ERR_MODULES_LOCKED`. */
