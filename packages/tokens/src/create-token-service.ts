@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createMemoryRevocationStore } from './create-memory-revocation-store.ts';
-import type { ServiceContext } from './internal/context.ts';
-import { issueToken } from './internal/issue-token.ts';
-import { inspectToken, revokeToken } from './internal/manage-token.ts';
-import { verifyBearer } from './internal/open-token.ts';
-import { contentKey } from './internal/secrets.ts';
+import type { ServiceContext } from './service/context.ts';
+import { issueToken } from './service/issue-token.ts';
+import { inspectToken, revokeToken } from './service/manage-token.ts';
+import { verifyBearer } from './service/open-token.ts';
+import { contentKey } from './jose/secrets.ts';
 import type { InspectedToken, IssueClaims, RevocationStore, TokenKeys, VerifiedToken } from './types.ts';
 
 export interface TokenServiceOptions extends TokenKeys {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IssueClaims, TokenClaims, VerifiedToken } from '../types.ts';
-import { CONTAINER_LIMITS, checkClaimsObject, checkIssueClaims } from './claims.ts';
-import { type ContainerRule, covers } from './container-scope.ts';
+import { CONTAINER_LIMITS, checkClaimsObject, checkIssueClaims } from '../claims/issue-claims.ts';
+import { type ContainerRule, covers } from '../claims/container-scope.ts';
 import type { ServiceContext } from './context.ts';
-import { tokenError } from './errors.ts';
-import { signPayload } from './jws.ts';
+import { tokenError } from './token-errors.ts';
+import { signPayload } from '../jose/jws.ts';
 import { verifyBearer } from './open-token.ts';
-import { encryptSecrets } from './secrets.ts';
-import { effectiveSettings } from './settings.ts';
+import { encryptSecrets } from '../jose/secrets.ts';
+import { effectiveSettings } from '../claims/settings.ts';
 
 type Issuer = { readonly token: VerifiedToken; readonly rule: ContainerRule };
 

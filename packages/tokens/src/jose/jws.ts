@@ -1,6 +1,6 @@
 import { CompactSign, compactVerify } from 'jose';
 import type { ExtCompilersError } from '@ext-compilers/core';
-import { type TokenErrorCode, tokenError } from './errors.ts';
+import { type TokenErrorCode, tokenError } from '../service/token-errors.ts';
 
 // No `typ: JWT` and no `kid`: sandboxjs takes a `typ: JWT` header for an Auth0 ("auth v2") access
 // token, and there is one signing key.

@@ -1,8 +1,8 @@
 import type { InspectedToken } from '../types.ts';
 import type { ServiceContext } from './context.ts';
-import { tokenError } from './errors.ts';
+import { tokenError } from './token-errors.ts';
 import { checkUsable, isJti, type OpenedToken, openToken } from './open-token.ts';
-import { decryptSecrets } from './secrets.ts';
+import { decryptSecrets } from '../jose/secrets.ts';
 
 /** The claims of a token this server signed, whatever its validity period or revocation. */
 export async function inspectToken(ctx: ServiceContext, token: unknown, decrypt: boolean, by: unknown): Promise<InspectedToken> {

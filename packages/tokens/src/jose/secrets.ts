@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt } from 'jose';
-import { tokenError } from './errors.ts';
+import { tokenError } from '../service/token-errors.ts';
 
 const HEADER = { alg: 'dir', enc: 'A256GCM' } as const;
 const DECRYPT_OPTIONS = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] };

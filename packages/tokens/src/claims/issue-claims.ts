@@ -1,6 +1,6 @@
 import type { IssueClaims } from '../types.ts';
 import { type ContainerRule, isName, parseTen } from './container-scope.ts';
-import { claimsError } from './errors.ts';
+import { claimsError } from '../service/token-errors.ts';
 
 export const CONTAINER_LIMITS = ['ls', 'lm', 'lh', 'ld', 'lw', 'lo'] as const;
 export const TOKEN_LIMITS = ['lts', 'ltm', 'lth', 'ltd', 'ltw', 'lto'] as const;

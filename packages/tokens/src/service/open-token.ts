@@ -1,11 +1,11 @@
 import type { TokenClaims, VerifiedToken } from '../types.ts';
-import { isCount } from './claims.ts';
-import { type ContainerRule, parseTen } from './container-scope.ts';
+import { isCount } from '../claims/issue-claims.ts';
+import { type ContainerRule, parseTen } from '../claims/container-scope.ts';
 import type { ServiceContext } from './context.ts';
-import { isTokenError, tokenError } from './errors.ts';
-import { verifyPayload } from './jws.ts';
-import { decryptSecrets } from './secrets.ts';
-import { effectiveSettings } from './settings.ts';
+import { isTokenError, tokenError } from './token-errors.ts';
+import { verifyPayload } from '../jose/jws.ts';
+import { decryptSecrets } from '../jose/secrets.ts';
+import { effectiveSettings } from '../claims/settings.ts';
 
 /** A token whose signature is this server's, with its parsed `ten`; not yet checked for time or revocation. */
 export interface OpenedToken {

@@ -1,5 +1,5 @@
 import type { ContainerScope } from '../types.ts';
-import { claimsError, tokenError } from './errors.ts';
+import { claimsError, tokenError } from '../service/token-errors.ts';
 import { MAX_NAME, unsafePattern } from './safe-pattern.ts';
 
 // Container and webtask names: wt-cli's name rule (case-insensitive), at most MAX_NAME characters.
