@@ -1,11 +1,11 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Executor, type Sandbox } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { sendError } from './http/answers.ts';
-import { createLogHub } from './logs/log-hub.ts';
+import { createLogHub, type LogHub } from './logs/log-hub.ts';
 import { createModuleRoutes } from './routes/modules-routes.ts';
 import { createRateLimiter, type RateLimit } from './run/rate-limit.ts';
 import { createRunRoutes } from './routes/run-routes.ts';
@@ -13,7 +13,7 @@ import { errorStatus, httpErrorOf } from './http/error-status.ts';
 import { createRouter } from './http/router.ts';
 import { createTokenRoutes } from './routes/token-routes.ts';
 import { createWebtaskRoutes } from './routes/webtask-routes.ts';
-import { createWebtasks } from './run/webtask-cache.ts';
+import { createWebtasks, type Webtasks } from './run/webtask-cache.ts';
 import type { WebtaskStore } from './store/webtask-store.ts';
 
 export type { RateLimit } from './run/rate-limit.ts';
@@ -67,25 +67,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const hub = createLogHub();
   const webtasks = createWebtasks(store, { timeout, maxBodySize, modulesRoot: options.modules?.root });
   const owned = options.executor === undefined;
-  const executor =
-    options.executor ??
-    createExecutor({
-      sandbox: options.sandbox ?? 'worker',
-      size: options.workers,
-      memoryLimit: options.memoryLimit,
-      timeout,
-      logger: { info: () => {}, warn: () => {}, error: (...args: unknown[]) => logger.error(...args) },
-      // Lines and timings are followed only for containers someone streams.
-      logWanted: (webtask) => {
-        const where = webtasks.identify(webtask.id);
-        return where !== undefined && hub.listening(where.container);
-      },
-      onLog: (entry) => {
-        const where = entry.webtask === undefined ? undefined : webtasks.identify(entry.webtask);
-        if (!where) return;
-        hub.publish({ time: entry.time, level: entry.level, container: where.container, name: where.name, req_id: entry.requestId, msg: entry.message, ...(entry.timing ? { timing: entry.timing } : {}) });
-      },
-    });
+  const executor = options.executor ?? defaultExecutor(options, { timeout, logger, webtasks, hub });
   const auth = createAuthenticator(tokens, adminToken);
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
   const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules };
@@ -104,12 +86,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
     } catch (error) {
       answered = Promise.reject(error);
     }
-    answered.catch((error: unknown) => {
-      const http = httpErrorOf(error);
-      if (errorStatus(error) === 500) logger.error('ext-compilers server: request failed:', describe(error));
-      if (!res.headersSent) sendError(res, http);
-      else res.end();
-    });
+    answered.catch((error: unknown) => answerFailure(res, error, logger));
   });
 
   server.on('close', () => {
@@ -117,6 +94,36 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
     if (owned) void executor.close();
   });
   return server;
+}
+
+/** The executor a server makes when it is given none; its log lines go to the log streams. */
+function defaultExecutor(options: WebtaskServerOptions, parts: { timeout: number; logger: ServerLogger; webtasks: Webtasks; hub: LogHub }): Executor {
+  const { logger, webtasks, hub } = parts;
+  return createExecutor({
+    sandbox: options.sandbox ?? 'worker',
+    size: options.workers,
+    memoryLimit: options.memoryLimit,
+    timeout: parts.timeout,
+    logger: { info: () => {}, warn: () => {}, error: (...args: unknown[]) => logger.error(...args) },
+    // Lines and timings are followed only for containers someone streams.
+    logWanted: (webtask) => {
+      const where = webtasks.identify(webtask.id);
+      return where !== undefined && hub.listening(where.container);
+    },
+    onLog: (entry) => {
+      const where = entry.webtask === undefined ? undefined : webtasks.identify(entry.webtask);
+      if (!where) return;
+      hub.publish({ time: entry.time, level: entry.level, container: where.container, name: where.name, req_id: entry.requestId, msg: entry.message, ...(entry.timing ? { timing: entry.timing } : {}) });
+    },
+  });
+}
+
+/** Every failed request's one answer: its error's status and message (a 500's logged, not told). */
+function answerFailure(res: ServerResponse, error: unknown, logger: ServerLogger): void {
+  const http = httpErrorOf(error);
+  if (errorStatus(error) === 500) logger.error('ext-compilers server: request failed:', describe(error));
+  if (!res.headersSent) sendError(res, http);
+  else res.end();
 }
 
 function checkOptions(options: WebtaskServerOptions): WebtaskServerOptions {

@@ -13,41 +13,53 @@ import type { RouteContext } from './route-context.ts';
  * code, with a token admitting the container; its code is the token's `url` when it has one,
  * else the request body, and its `pctx`/`ectx` are the params and secrets.
  */
-export function createRunRoutes(ctx: RouteContext & { limiter: RateLimiter }): RunRoutes {
-  const { store, webtasks, executor, auth, limiter, maxBodySize } = ctx;
-
-  // A stored webtask for a request: what `/api/run/{container}/{name}[/*]` does once the path is
-  // parsed. A promise chain rather than awaits, so a webtask whose job and storage are made goes
-  // straight from the store's answer to the executor.
-  const runNamed = (req: IncomingMessage, res: ServerResponse, container: string, name: string, rest: string, search: string): Promise<void> => {
-    limit(limiter, container);
-    return store.get(container, name).then((record) => {
-      if (!record) throw new HttpError(404, `No such webtask: ${name}`);
-      // The webtask sees the path after its name. (Set on the request rather than passed as the
-      // job's `url`, which measured 15-20 % slower over HTTP in-process; not understood, but repeatable.)
-      const serve = (job: { webtask: JobWebtask; storage: WebtaskStorage }): Promise<void> => {
-        req.url = `/${rest}${search}`;
-        // The executor answers on the request itself: in-process, the body streams into the pipeline.
-        return executor.serve(job, req, res);
-      };
-      const ready = webtasks.ready(record);
-      if (ready) return serve(ready);
-      return Promise.all([webtasks.job(record, () => store.get(container, name, { decrypt: true })), webtasks.storage(container, name)]).then(([webtask, storage]) =>
-        serve({ webtask, storage }),
-      );
-    });
+export function createRunRoutes(ctx: RunContext): RunRoutes {
+  const named: Handler = (req, res, url, [container, name, rest]) => runNamed(ctx, req, res, container!, name!, rest!, url.search);
+  return {
+    routes: [
+      [['api', 'run', ':container', ':name', '*'], { '*': named }],
+      [['api', 'run', ':container'], { '*': adhoc(ctx) }],
+    ],
+    shortcut: (req, res) => {
+      const path = simpleRunPath(req.url ?? '');
+      return path && runNamed(ctx, req, res, path.container, path.name, path.rest, path.search);
+    },
   };
+}
 
-  const named: Handler = (req, res, url, [container, name, rest]) => runNamed(req, res, container!, name!, rest!, url.search);
+type RunContext = RouteContext & { limiter: RateLimiter };
 
-  const adhoc: Handler = async (req, res, url, [container]) => {
-    limit(limiter, container!);
-    const caller = await auth.caller(req, url, container);
-    const verified = caller.verified;
-    const body = await readBytes(req, maxBodySize);
+// A stored webtask for a request: what `/api/run/{container}/{name}[/*]` does once the path is
+// parsed. A promise chain rather than awaits, so a webtask whose job and storage are made goes
+// straight from the store's answer to the executor.
+function runNamed(ctx: RunContext, req: IncomingMessage, res: ServerResponse, container: string, name: string, rest: string, search: string): Promise<void> {
+  const { store, webtasks, executor } = ctx;
+  limit(ctx.limiter, container);
+  return store.get(container, name).then((record) => {
+    if (!record) throw new HttpError(404, `No such webtask: ${name}`);
+    // The webtask sees the path after its name. (Set on the request rather than passed as the
+    // job's `url`, which measured 15-20 % slower over HTTP in-process; not understood, but repeatable.)
+    const serve = (job: { webtask: JobWebtask; storage: WebtaskStorage }): Promise<void> => {
+      req.url = `/${rest}${search}`;
+      // The executor answers on the request itself: in-process, the body streams into the pipeline.
+      return executor.serve(job, req, res);
+    };
+    const ready = webtasks.ready(record);
+    if (ready) return serve(ready);
+    return Promise.all([webtasks.job(record, () => store.get(container, name, { decrypt: true })), webtasks.storage(container, name)]).then(([webtask, storage]) =>
+      serve({ webtask, storage }),
+    );
+  });
+}
+
+function adhoc(ctx: RunContext): Handler {
+  return async (req, res, url, [container]) => {
+    limit(ctx.limiter, container!);
+    const verified = (await ctx.auth.caller(req, url, container)).verified;
+    const body = await readBytes(req, ctx.maxBodySize);
     const code = verified?.url !== undefined ? await fetchCode(verified.url) : body.toString();
     if (code.trim() === '') throw new HttpError(400, 'No code to run: send it as the request body, or use a token with a url.');
-    const webtask: JobWebtask = webtasks.adhoc(container!, code, {
+    const webtask: JobWebtask = ctx.webtasks.adhoc(container!, code, {
       params: verified?.params ?? {},
       secrets: verified?.secrets ?? {},
       pb: verified?.pb,
@@ -55,18 +67,7 @@ export function createRunRoutes(ctx: RouteContext & { limiter: RateLimiter }): R
     });
     // The body carried the code: the webtask sees a request without one.
     const request = jobRequest(req, `/${url.search}`, verified?.url !== undefined ? body : Buffer.alloc(0));
-    send(res, await executor.run({ webtask, request }));
-  };
-
-  return {
-    routes: [
-      [['api', 'run', ':container', ':name', '*'], { '*': named }],
-      [['api', 'run', ':container'], { '*': adhoc }],
-    ],
-    shortcut: (req, res) => {
-      const path = simpleRunPath(req.url ?? '');
-      return path && runNamed(req, res, path.container, path.name, path.rest, path.search);
-    },
+    send(res, await ctx.executor.run({ webtask, request }));
   };
 }
 

@@ -12,81 +12,96 @@ const MAX_PUT_BODY = MAX_CODE_SIZE + 64 * 1024;
 
 /** `/api/webtask/{container}[/{name}[/data]]`: create, read, list, delete webtasks, and their storage; `/api/logs/tenant/{container}`: their logs. */
 export function createWebtaskRoutes(ctx: RouteContext): Routes {
-  const { store, auth, webtasks } = ctx;
-  const summary = (req: IncomingMessage, record: WebtaskRecord) => ({
+  return [
+    [['api', 'logs', 'tenant', ':container'], { GET: logs(ctx) }],
+    [['api', 'webtask', ':container', ':name', 'data'], { GET: readData(ctx), PUT: writeData(ctx) }],
+    [['api', 'webtask', ':container', ':name'], { PUT: put(ctx), GET: get(ctx), DELETE: remove(ctx) }],
+    [['api', 'webtask', ':container'], { GET: list(ctx) }],
+  ];
+}
+
+function summary(ctx: RouteContext, req: IncomingMessage, record: WebtaskRecord): { container: string; name: string; meta: Readonly<Record<string, string>>; webtask_url: string } {
+  return {
     container: record.container,
     name: record.name,
     meta: record.meta,
     webtask_url: webtaskUrl(ctx.base(req), record.container, record.name),
-  });
+  };
+}
 
-  const put: Handler = async (req, res, url, [container, name]) => {
-    await auth.manager(req, url, container!);
+function put(ctx: RouteContext): Handler {
+  return async (req, res, url, [container, name]) => {
+    await ctx.auth.manager(req, url, container!);
     const body = await readJson(req, MAX_PUT_BODY);
     const input = webtaskInput(body);
     if (input.code !== undefined && ctx.modules) await installModules(input.code, ctx.modules);
-    const record = await store.put(container!, name!, input);
-    webtasks.forget(container!, name!);
-    const answer = summary(req, record);
+    const record = await ctx.store.put(container!, name!, input);
+    ctx.webtasks.forget(container!, name!);
+    const answer = summary(ctx, req, record);
     sendJson(res, 200, answer, { location: answer.webtask_url });
   };
+}
 
-  const get: Handler = async (req, res, url, [container, name]) => {
-    await auth.manager(req, url, container!);
+function get(ctx: RouteContext): Handler {
+  return async (req, res, url, [container, name]) => {
+    await ctx.auth.manager(req, url, container!);
     const decrypt = flag(url, 'decrypt');
-    const record = found(await store.get(container!, name!, { decrypt }), name!);
-    const answer: Record<string, unknown> = { ...summary(req, record), created_at: record.created_at, updated_at: record.updated_at, secret_names: record.secret_names };
+    const record = found(await ctx.store.get(container!, name!, { decrypt }), name!);
+    const answer: Record<string, unknown> = { ...summary(ctx, req, record), created_at: record.created_at, updated_at: record.updated_at, secret_names: record.secret_names };
     if (record.url !== undefined) answer.url = record.url;
     if (decrypt) answer.secrets = record.secrets ?? {};
     if (flag(url, 'fetch_code') && record.code !== undefined) answer.code = record.code;
     sendJson(res, 200, answer);
   };
+}
 
-  const remove: Handler = async (req, res, url, [container, name]) => {
-    await auth.manager(req, url, container!);
-    if (!(await store.delete(container!, name!))) throw new HttpError(404, `No such webtask: ${name}`);
-    webtasks.forget(container!, name!);
+function remove(ctx: RouteContext): Handler {
+  return async (req, res, url, [container, name]) => {
+    await ctx.auth.manager(req, url, container!);
+    if (!(await ctx.store.delete(container!, name!))) throw new HttpError(404, `No such webtask: ${name}`);
+    ctx.webtasks.forget(container!, name!);
     res.writeHead(204).end();
   };
+}
 
-  const list: Handler = async (req, res, url, [container]) => {
-    await auth.manager(req, url, container!);
+function list(ctx: RouteContext): Handler {
+  return async (req, res, url, [container]) => {
+    await ctx.auth.manager(req, url, container!);
     const meta = url.searchParams.getAll('meta').map((filter): [string, string] => {
       const colon = filter.indexOf(':');
       if (colon <= 0) throw new HttpError(400, `A meta filter is key:value, not '${filter}'.`);
       return [filter.slice(0, colon), filter.slice(colon + 1)];
     });
-    const records = await store.list(container!, { meta, offset: integer(url, 'offset'), limit: integer(url, 'limit') });
-    sendJson(res, 200, records.map((record) => summary(req, record)));
+    const records = await ctx.store.list(container!, { meta, offset: integer(url, 'offset'), limit: integer(url, 'limit') });
+    sendJson(res, 200, records.map((record) => summary(ctx, req, record)));
   };
+}
 
-  const readData: Handler = async (req, res, url, [container, name]) => {
-    await auth.manager(req, url, container!);
-    sendJson(res, 200, found(await store.readData(container!, name!), name!));
+function readData(ctx: RouteContext): Handler {
+  return async (req, res, url, [container, name]) => {
+    await ctx.auth.manager(req, url, container!);
+    sendJson(res, 200, found(await ctx.store.readData(container!, name!), name!));
   };
+}
 
-  const writeData: Handler = async (req, res, url, [container, name]) => {
-    await auth.manager(req, url, container!);
+function writeData(ctx: RouteContext): Handler {
+  return async (req, res, url, [container, name]) => {
+    await ctx.auth.manager(req, url, container!);
     const body = await readJson(req, 600 * 1024);
     if (!('data' in body)) throw new HttpError(400, 'The request body is { data, etag? }.');
     const etag = body.etag;
     if (etag !== undefined && etag !== null && typeof etag !== 'string') throw new HttpError(400, 'etag must be a string or null.');
-    const written = found(await store.writeData(container!, name!, body.data, { etag: etag as string | null | undefined }), name!);
-    webtasks.forget(container!, name!);
+    const written = found(await ctx.store.writeData(container!, name!, body.data, { etag: etag as string | null | undefined }), name!);
+    ctx.webtasks.forget(container!, name!);
     sendJson(res, 200, written);
   };
+}
 
-  const logs: Handler = async (req, res, url, [container]) => {
-    await auth.manager(req, url, container!);
+function logs(ctx: RouteContext): Handler {
+  return async (req, res, url, [container]) => {
+    await ctx.auth.manager(req, url, container!);
     ctx.hub.subscribe(container!, res);
   };
-
-  return [
-    [['api', 'logs', 'tenant', ':container'], { GET: logs }],
-    [['api', 'webtask', ':container', ':name', 'data'], { GET: readData, PUT: writeData }],
-    [['api', 'webtask', ':container', ':name'], { PUT: put, GET: get, DELETE: remove }],
-    [['api', 'webtask', ':container'], { GET: list }],
-  ];
 }
 
 /**

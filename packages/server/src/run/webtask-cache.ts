@@ -12,6 +12,14 @@ export interface WebtaskSettings {
   readonly modulesRoot: string | undefined;
 }
 
+/** An ad-hoc webtask's settings, from its token. */
+export interface AdhocSettings {
+  params: Record<string, string>;
+  secrets: Record<string, string>;
+  pb?: 0 | 1 | 2 | undefined;
+  mb?: 0 | 1 | undefined;
+}
+
 export interface Webtasks {
   /**
    * The job webtask of a stored webtask, once per version: `record` says which version is current
@@ -24,7 +32,7 @@ export interface Webtasks {
    */
   ready(record: WebtaskRecord): { webtask: JobWebtask; storage: WebtaskStorage } | undefined;
   /** An ad-hoc webtask (`POST /api/run/{container}`): code and settings from the request and its token. */
-  adhoc(container: string, code: string, settings: { params: Record<string, string>; secrets: Record<string, string>; pb?: 0 | 1 | 2 | undefined; mb?: 0 | 1 | undefined }): JobWebtask;
+  adhoc(container: string, code: string, settings: AdhocSettings): JobWebtask;
   /** The storage of a named webtask, loaded from the store once and saved back to it on every `set`. */
   storage(container: string, name: string): Promise<WebtaskStorage>;
   /** Drop what is cached of a webtask (after an update, a delete, or a write of its data). */
@@ -47,84 +55,109 @@ function making<T>(promise: Promise<T>, failed: () => void): Making<T> {
   return entry;
 }
 
-export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): Webtasks {
+/** What the cache's operations share: the store, the settings, and what is cached, by `key()`. */
+interface CacheState {
+  readonly store: WebtaskStore;
+  readonly settings: WebtaskSettings;
   // Each entry keeps its promise and, once it settled, what it made: `ready()` reads the latter.
-  const jobs = new Map<string, Making<JobWebtask> & { version: string }>();
-  const storages = new Map<string, Making<WebtaskStorage>>();
-  const places = new Map<string, { container: string; name: string | undefined }>();
-  const key = (container: string, name: string): string => `${container}\u0000${name}`;
-  const bounded = <V>(map: Map<string, V>, k: string, value: V): V => {
-    if (map.size >= MAX_CACHED) map.delete(map.keys().next().value as string);
-    map.set(k, value);
-    return value;
-  };
+  readonly jobs: Map<string, Making<JobWebtask> & { version: string }>;
+  readonly storages: Map<string, Making<WebtaskStorage>>;
+  readonly places: Map<string, { container: string; name: string | undefined }>;
+}
 
+export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): Webtasks {
+  const state: CacheState = { store, settings, jobs: new Map(), storages: new Map(), places: new Map() };
   return {
-    job(current, decrypted) {
-      const k = key(current.container, current.name);
-      const known = jobs.get(k);
-      if (known?.version === current.version) return known.promise;
-      const webtask = decrypted().then(async (record) => {
-        if (!record) throw new HttpError(404, `No such webtask: ${current.name}`);
-        const code = record.code ?? (await fetchCode(record.url!));
-        // The id names this version: a guest keeps the compiled function under it.
-        const id = JSON.stringify(['webtask', record.container, record.name, record.version]);
-        return createJobWebtask(id, code, {
-          meta: { ...record.meta },
-          secrets: { ...record.secrets },
-          container: record.container,
-          timeout: settings.timeout,
-          maxBodySize: settings.maxBodySize,
-          modulesRoot: settings.modulesRoot,
-          serverTiming: true,
-        });
-      });
-      const entry = making(webtask, () => jobs.get(k)?.promise === webtask && jobs.delete(k));
-      return bounded(jobs, k, Object.assign(entry, { version: current.version })).promise;
-    },
-    ready(current) {
-      const k = key(current.container, current.name);
-      const job = jobs.get(k);
-      const webtask = job?.version === current.version ? job.made : undefined;
-      const storage = storages.get(k)?.made;
-      return webtask && storage ? { webtask, storage } : undefined;
-    },
-    adhoc(container, code, { params, secrets, pb, mb }) {
-      const digest = createHash('sha256').update(JSON.stringify([container, code, params, secrets, pb ?? null, mb ?? null])).digest('hex');
-      const id = JSON.stringify(['adhoc', container, digest]);
-      const { timeout, maxBodySize, modulesRoot } = settings;
-      return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout, maxBodySize, modulesRoot, serverTiming: true });
-    },
-    storage(container, name) {
-      const k = key(container, name);
-      const known = storages.get(k);
-      if (known) return known.promise;
-      const loaded = store.readData(container, name).then((stored) =>
-        createStorage({
-          initialData: stored?.data ?? undefined,
-          save: async (json) => {
-            await store.writeData(container, name, json === undefined ? null : JSON.parse(json), { force: true });
-          },
-        }),
-      );
-      return bounded(storages, k, making(loaded, () => storages.delete(k))).promise;
-    },
+    job: (current, decrypted) => job(state, current, decrypted),
+    ready: (current) => ready(state, current),
+    adhoc: (container, code, adhocSettings) => adhoc(settings, container, code, adhocSettings),
+    storage: (container, name) => storage(state, container, name),
     forget(container, name) {
-      jobs.delete(key(container, name));
-      storages.delete(key(container, name));
+      state.jobs.delete(key(container, name));
+      state.storages.delete(key(container, name));
     },
-    identify(id) {
-      let where = places.get(id);
-      if (where === undefined) {
-        try {
-          const [kind, container, name] = JSON.parse(id) as [string, string, string];
-          where = { container, name: kind === 'webtask' ? name : undefined };
-        } catch {
-          return undefined;
-        }
-        bounded(places, id, where);
-      }
-      return where;
-    },
+    identify: (id) => identify(state, id),
   };
+}
+
+function key(container: string, name: string): string {
+  return `${container}\u0000${name}`;
+}
+
+function bounded<V>(map: Map<string, V>, k: string, value: V): V {
+  if (map.size >= MAX_CACHED) map.delete(map.keys().next().value as string);
+  map.set(k, value);
+  return value;
+}
+
+function job(state: CacheState, current: WebtaskRecord, decrypted: () => Promise<WebtaskRecord | undefined>): Promise<JobWebtask> {
+  const k = key(current.container, current.name);
+  const known = state.jobs.get(k);
+  if (known?.version === current.version) return known.promise;
+  const webtask = decrypted().then((record) => {
+    if (!record) throw new HttpError(404, `No such webtask: ${current.name}`);
+    return storedJob(state.settings, record);
+  });
+  const entry = making(webtask, () => state.jobs.get(k)?.promise === webtask && state.jobs.delete(k));
+  return bounded(state.jobs, k, Object.assign(entry, { version: current.version })).promise;
+}
+
+/** The job webtask of a stored webtask's version, its code fetched when it has a `url`. */
+async function storedJob(settings: WebtaskSettings, record: WebtaskRecord): Promise<JobWebtask> {
+  const code = record.code ?? (await fetchCode(record.url!));
+  // The id names this version: a guest keeps the compiled function under it.
+  const id = JSON.stringify(['webtask', record.container, record.name, record.version]);
+  return createJobWebtask(id, code, {
+    meta: { ...record.meta },
+    secrets: { ...record.secrets },
+    container: record.container,
+    timeout: settings.timeout,
+    maxBodySize: settings.maxBodySize,
+    modulesRoot: settings.modulesRoot,
+    serverTiming: true,
+  });
+}
+
+function ready(state: CacheState, current: WebtaskRecord): { webtask: JobWebtask; storage: WebtaskStorage } | undefined {
+  const k = key(current.container, current.name);
+  const cached = state.jobs.get(k);
+  const webtask = cached?.version === current.version ? cached.made : undefined;
+  const storage = state.storages.get(k)?.made;
+  return webtask && storage ? { webtask, storage } : undefined;
+}
+
+function adhoc(settings: WebtaskSettings, container: string, code: string, { params, secrets, pb, mb }: AdhocSettings): JobWebtask {
+  const digest = createHash('sha256').update(JSON.stringify([container, code, params, secrets, pb ?? null, mb ?? null])).digest('hex');
+  const id = JSON.stringify(['adhoc', container, digest]);
+  const { timeout, maxBodySize, modulesRoot } = settings;
+  return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout, maxBodySize, modulesRoot, serverTiming: true });
+}
+
+function storage(state: CacheState, container: string, name: string): Promise<WebtaskStorage> {
+  const k = key(container, name);
+  const known = state.storages.get(k);
+  if (known) return known.promise;
+  const loaded = state.store.readData(container, name).then((stored) =>
+    createStorage({
+      initialData: stored?.data ?? undefined,
+      save: async (json) => {
+        await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), { force: true });
+      },
+    }),
+  );
+  return bounded(state.storages, k, making(loaded, () => state.storages.delete(k))).promise;
+}
+
+function identify(state: CacheState, id: string): { container: string; name: string | undefined } | undefined {
+  let where = state.places.get(id);
+  if (where === undefined) {
+    try {
+      const [kind, container, name] = JSON.parse(id) as [string, string, string];
+      where = { container, name: kind === 'webtask' ? name : undefined };
+    } catch {
+      return undefined;
+    }
+    bounded(state.places, id, where);
+  }
+  return where;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ExtCompilersError } from '@ext-compilers/core';
-import type { StoredData, WebtaskRecord, WebtaskStore } from '../webtask-store.ts';
+import type { GetOptions, ListOptions, StoredData, WebtaskInput, WebtaskRecord, WebtaskStore, WriteDataOptions } from '../webtask-store.ts';
 import { checkEtag, serializeData, toStoredData } from './data.ts';
-import { createSerial } from './serial.ts';
+import { createSerial, type Serial } from './serial.ts';
 import { type CheckedInput, checkGet, checkInput, checkList, checkName, checkWriteData, matchesMeta } from './validate.ts';
 import type { Vault } from './vault.ts';
 
@@ -50,6 +50,17 @@ interface Container {
   sorted: Entry[] | undefined;
 }
 
+/** What the store's operations share. */
+interface StoreState {
+  /** Every webtask, by container and name. */
+  readonly index: Map<string, Container>;
+  readonly backend: Backend;
+  readonly vault: Vault;
+  /** Changes to one webtask, one at a time. */
+  readonly serial: Serial;
+  closed: boolean;
+}
+
 /**
  * A {@link WebtaskStore} over an in-memory index of every webtask, with a backend that persists
  * (or not) each change before the index shows it. Reads and lists never touch the backend, except
@@ -57,86 +68,104 @@ interface Container {
  * a time, so each one's check (exists? etag?) and write form one step.
  */
 export function createIndexedStore(parts: IndexedStoreParts): WebtaskStore {
-  const { backend, vault } = parts;
-  const index = new Map<string, Container>();
-  const serial = createSerial();
-  let closed = false;
-  const entryOf = (container: string, name: string): Entry | undefined => index.get(container)?.byName.get(name);
-  const ready = (): void => {
-    if (closed) throw new ExtCompilersError('ERR_STORAGE_USAGE', 'The webtask store is closed', { details: { field: 'store' } });
-  };
-  const check = (container: string, name: string): void => {
-    ready();
-    checkName('container', container);
-    checkName('name', name);
-  };
-  // The key a webtask's writes are serialised under.
-  const checked = (container: string, name: string): string => {
-    check(container, name);
-    return JSON.stringify([container, name]);
-  };
-  for (const webtask of parts.webtasks) setEntry(index, webtask);
-
+  const state: StoreState = { index: new Map(), backend: parts.backend, vault: parts.vault, serial: createSerial(), closed: false };
+  for (const webtask of parts.webtasks) setEntry(state.index, webtask);
   return {
-    async put(container, name, input) {
-      const key = checked(container, name);
-      const content = checkInput(input);
-      return serial.run(key, async () => {
-        const webtask = sealWebtask(vault, container, name, content, entryOf(container, name)?.stored);
-        await backend.saveWebtask(webtask);
-        return setEntry(index, webtask).record;
-      });
-    },
-    async get(container, name, options) {
-      check(container, name);
-      const decrypt = checkGet(options);
-      const entry = entryOf(container, name);
-      if (entry === undefined) return undefined;
-      return decrypt ? reveal(vault, entry) : entry.record;
-    },
-    async delete(container, name) {
-      return serial.run(checked(container, name), async () => {
-        if (entryOf(container, name) === undefined) return false;
-        await backend.removeWebtask(container, name);
-        removeEntry(index, container, name);
-        return true;
-      });
-    },
-    async list(container, options) {
-      ready();
-      checkName('container', container);
-      const { meta, offset, limit } = checkList(options);
-      const entries = sortedEntries(index.get(container));
-      const matching = meta.length === 0 ? entries : entries.filter((entry) => matchesMeta(entry.stored.meta, meta));
-      return matching.slice(offset, offset + limit).map((entry) => entry.record);
-    },
-    async containers() {
-      ready();
-      return [...index.keys()].sort(compareNames);
-    },
-    async readData(container, name) {
-      checked(container, name);
-      if (entryOf(container, name) === undefined) return undefined;
-      return toStoredData(await backend.readData(container, name));
-    },
-    async writeData(container, name, data, options) {
-      const key = checked(container, name);
-      const settings = checkWriteData(options);
-      const json = serializeData(data);
-      return serial.run(key, async (): Promise<StoredData | undefined> => {
-        if (entryOf(container, name) === undefined) return undefined;
-        checkEtag(await backend.readData(container, name), settings);
-        await backend.saveData(container, name, json);
-        return toStoredData(json);
-      });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await serial.idle();
-      await backend.close();
-    },
+    put: (container, name, input) => put(state, container, name, input),
+    get: (container, name, options) => get(state, container, name, options),
+    delete: (container, name) => remove(state, container, name),
+    list: (container, options) => list(state, container, options),
+    containers: () => containers(state),
+    readData: (container, name) => readData(state, container, name),
+    writeData: (container, name, data, options) => writeData(state, container, name, data, options),
+    close: () => close(state),
   };
+}
+
+async function put(state: StoreState, container: string, name: string, input: WebtaskInput): Promise<WebtaskRecord> {
+  const key = serialKey(state, container, name);
+  const content = checkInput(input);
+  return state.serial.run(key, async () => {
+    const webtask = sealWebtask(state.vault, container, name, content, entryOf(state, container, name)?.stored);
+    await state.backend.saveWebtask(webtask);
+    return setEntry(state.index, webtask).record;
+  });
+}
+
+async function get(state: StoreState, container: string, name: string, options: GetOptions | undefined): Promise<WebtaskRecord | undefined> {
+  checkOpen(state, container, name);
+  const decrypt = checkGet(options);
+  const entry = entryOf(state, container, name);
+  if (entry === undefined) return undefined;
+  return decrypt ? reveal(state.vault, entry) : entry.record;
+}
+
+async function remove(state: StoreState, container: string, name: string): Promise<boolean> {
+  return state.serial.run(serialKey(state, container, name), async () => {
+    if (entryOf(state, container, name) === undefined) return false;
+    await state.backend.removeWebtask(container, name);
+    removeEntry(state.index, container, name);
+    return true;
+  });
+}
+
+async function list(state: StoreState, container: string, options: ListOptions | undefined): Promise<WebtaskRecord[]> {
+  ready(state);
+  checkName('container', container);
+  const { meta, offset, limit } = checkList(options);
+  const entries = sortedEntries(state.index.get(container));
+  const matching = meta.length === 0 ? entries : entries.filter((entry) => matchesMeta(entry.stored.meta, meta));
+  return matching.slice(offset, offset + limit).map((entry) => entry.record);
+}
+
+async function containers(state: StoreState): Promise<string[]> {
+  ready(state);
+  return [...state.index.keys()].sort(compareNames);
+}
+
+async function readData(state: StoreState, container: string, name: string): Promise<StoredData | undefined> {
+  checkOpen(state, container, name);
+  if (entryOf(state, container, name) === undefined) return undefined;
+  return toStoredData(await state.backend.readData(container, name));
+}
+
+async function writeData(state: StoreState, container: string, name: string, data: unknown, options: WriteDataOptions | undefined): Promise<StoredData | undefined> {
+  const key = serialKey(state, container, name);
+  const settings = checkWriteData(options);
+  const json = serializeData(data);
+  return state.serial.run(key, async (): Promise<StoredData | undefined> => {
+    if (entryOf(state, container, name) === undefined) return undefined;
+    checkEtag(await state.backend.readData(container, name), settings);
+    await state.backend.saveData(container, name, json);
+    return toStoredData(json);
+  });
+}
+
+async function close(state: StoreState): Promise<void> {
+  if (state.closed) return;
+  state.closed = true;
+  await state.serial.idle();
+  await state.backend.close();
+}
+
+function ready(state: StoreState): void {
+  if (state.closed) throw new ExtCompilersError('ERR_STORAGE_USAGE', 'The webtask store is closed', { details: { field: 'store' } });
+}
+
+function checkOpen(state: StoreState, container: string, name: string): void {
+  ready(state);
+  checkName('container', container);
+  checkName('name', name);
+}
+
+/** The key a webtask's writes are serialised under, once the store is open and the names valid. */
+function serialKey(state: StoreState, container: string, name: string): string {
+  checkOpen(state, container, name);
+  return JSON.stringify([container, name]);
+}
+
+function entryOf(state: StoreState, container: string, name: string): Entry | undefined {
+  return state.index.get(container)?.byName.get(name);
 }
 
 function compareNames(a: string, b: string): number {
