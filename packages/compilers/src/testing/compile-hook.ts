@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ExtensibilityHandler, type NodejsCompiler, SECRET_NAME, type WebtaskRequest } from '@ext-compilers/core';
-import { moduleCompiler } from '../internal/module-compiler.ts';
+import { type ExtensibilityHandler, SECRET_NAME } from '@ext-compilers/core';
+// The runtime is this entry's optional peer: testing runs a hook as the runtime does, through
+// its one compile and its one runner (the package's other entries never load it).
+import { compile, simulate } from '@ext-compilers/runtime';
 import type { Envelope } from '../types/envelope.ts';
 import { type HookPoint, type HookPoints, hookPoint } from './hook-points.ts';
 
@@ -25,40 +27,40 @@ export type HookCall<P extends HookPoint> = (body: HookPoints[P]['body']) => Pro
  * in its scope — import them from `@ext-compilers/core`. State kept between calls (module
  * variables, `api.cache`) lives as long as the returned function.
  */
-export function compileHook<P extends HookPoint>(point: P, hook: string | URL | HookPoints[P]['hook'], options: HookOptions = {}): Promise<HookCall<P>> {
-  const { compiler, exportName } = hookPoint(point);
+export async function compileHook<P extends HookPoint>(point: P, hook: string | URL | HookPoints[P]['hook'], options: HookOptions = {}): Promise<HookCall<P>> {
   const secrets = options.secrets ?? {};
   const file = hook instanceof URL ? fileURLToPath(hook) : undefined;
   const script = file === undefined ? hook : readFileSync(file, 'utf8');
-  const nodejsCompiler: NodejsCompiler =
-    typeof script === 'string'
-      ? moduleCompiler(file ?? options.filename ?? join(process.cwd(), 'webtask.js'))
-      : (_script, cb) => cb(null, exportName === undefined ? script : { [exportName]: script });
+  const fn = typeof script === 'string' ? await compileSource(point, script, file ?? options.filename ?? join(process.cwd(), 'webtask.js'), secrets) : await wrapFunction(point, script, secrets);
+  return (body) => call(fn, body, secrets);
+}
+
+/** Source: the runtime's compile, with the point as its `wt-compiler`, uncached (each compile is a module of its own). */
+function compileSource(point: HookPoint, script: string, file: string, secrets: Record<string, string>): Promise<ExtensibilityHandler> {
+  hookPoint(point);
+  const meta = { 'wt-compiler': `ext-compilers/${point}` };
+  return compile(script, { meta, secrets, dirname: dirname(file), filename: basename(file), cache: false }) as Promise<unknown> as Promise<ExtensibilityHandler>;
+}
+
+/** A function: the point's compiler wraps it as it is (its "module" exports it). */
+function wrapFunction(point: HookPoint, hook: unknown, secrets: Record<string, string>): Promise<ExtensibilityHandler> {
+  const { compiler, exportName } = hookPoint(point);
   return new Promise((resolve, reject) => {
-    compiler({ script: typeof script === 'string' ? script : '', nodejsCompiler, secrets }, (error, fn) => {
+    compiler({ script: '', nodejsCompiler: (_script, cb) => cb(null, exportName === undefined ? hook : { [exportName]: hook }), secrets }, (error, fn) => {
       if (error || !fn) return reject(error ?? new Error(`The ${point} compiler called back without a function`));
-      resolve((body) => call(fn, body, secrets));
+      resolve(fn);
     });
   });
 }
 
-function call(fn: ExtensibilityHandler, body: unknown, secrets: Record<string, string>): Promise<Envelope> {
+/**
+ * One call as the platform makes it, through the runtime's runner: a POST of the body as JSON
+ * (so what the hook does to its arguments never reaches the caller's fixture), with the Bearer
+ * header when the secret is set; the answer's envelope, parsed.
+ */
+async function call(fn: ExtensibilityHandler, body: unknown, secrets: Record<string, string>): Promise<Envelope> {
   const secret = secrets[SECRET_NAME];
   const headers = secret === undefined ? {} : { authorization: `Bearer ${secret}` };
-  return new Promise((resolve, reject) => {
-    const res = {
-      writeHead: () => undefined,
-      end: (json?: string) => {
-        try {
-          resolve(JSON.parse(String(json)) as Envelope);
-        } catch (error) {
-          reject(error);
-        }
-      },
-    };
-    // A copy: what the hook does to its arguments must not change the caller's fixture. The request
-    // has been read (as a runtime's that parsed the body), so a falsy body is the body, not a stream to read.
-    const req = { method: 'POST', headers: {}, readableEnded: true } as unknown as WebtaskRequest;
-    fn({ headers, secrets, body: structuredClone(body) }, req, res);
-  });
+  const { payload } = await simulate(fn, { method: 'POST', headers, payload: body, secrets });
+  return JSON.parse(payload) as Envelope;
 }
