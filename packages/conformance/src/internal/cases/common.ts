@@ -71,6 +71,10 @@ export function authorizationInputs(script: string, body: unknown, authorized: u
     expect: expected,
   });
   const refused = answer(UNAUTHORIZED);
+  const rotation = (title: string, bearer: string): CaseInput => ({
+    ...withHeader(title, `Bearer ${bearer}`, allowed),
+    secrets: { 'auth0-extension-secret': 'new', 'auth0-extension-secret-previous': 'old' },
+  });
   const allowed = answer(ok(authorized));
   return [
     { title: 'no secret set: no header needed', category: 'authorization', script, requests: [post(body)], expect: allowed },
@@ -87,23 +91,8 @@ export function authorizationInputs(script: string, body: unknown, authorized: u
     withHeader('the secret without a scheme', SECRET, refused),
     withHeader('a longer secret', `Bearer ${SECRET}x`, refused),
     { ...withHeader('authorization is checked before the body', 'Bearer nope', refused), requests: [post(invalidBody, 1, { 'content-type': 'application/json', authorization: 'Bearer nope' })] },
-    {
-      title: 'rotation: the current secret still works while the previous is set',
-      category: 'authorization',
-      script,
-      secrets: { 'auth0-extension-secret': 'new', 'auth0-extension-secret-previous': 'old' },
-      requests: [post(body, 1, { 'content-type': 'application/json', authorization: 'Bearer new' })],
-      expect: allowed,
-    },
-    {
-      title: 'rotation: the previous secret is accepted',
-      category: 'authorization',
-      script,
-      secrets: { 'auth0-extension-secret': 'new', 'auth0-extension-secret-previous': 'old' },
-      requests: [post(body, 1, { 'content-type': 'application/json', authorization: 'Bearer old' })],
-      expect: allowed,
-      difference: { reference: refused, reason: 'secret rotation: auth0-ext-compilers only knows auth0-extension-secret' },
-    },
+    rotation('rotation: the current secret still works while the previous is set', 'new'),
+    { ...rotation('rotation: the previous secret is accepted', 'old'), difference: { reference: refused, reason: 'secret rotation: auth0-ext-compilers only knows auth0-extension-secret' } },
   ];
 }
 

@@ -103,28 +103,8 @@ function compileInputs(): CaseInput[] {
   return [
     { title: 'a syntax error fails the compilation', category: 'compile', script: syntax, requests: [post(BODY)], expect: { kind: 'compile-error', message: syntaxMessage(syntax) } },
     { title: 'an error thrown while loading fails the compilation', category: 'compile', script: "throw new Error('load failed');\n", requests: [post(BODY)], expect: { kind: 'compile-error', message: 'load failed' } },
-    {
-      title: 'a script exporting a non-function',
-      category: 'compile',
-      script: 'module.exports = 42;\n',
-      requests: [post(BODY)],
-      expect: answer(fail(COMPILE_FAILED, { error_description: NOT_A_FUNCTION, code: 'ERR_COMPILE_NOT_A_FUNCTION' })),
-      difference: {
-        reference: answer(runtimeThrow('TypeError: func is not a function', { name: 'TypeError', message: 'func is not a function' })),
-        reason: 'the reference calls the non-function on the first request and the runtime answers 500',
-      },
-    },
-    {
-      title: 'a script exporting nothing',
-      category: 'compile',
-      script: 'const unused = 1;\n',
-      requests: [post(BODY)],
-      expect: answer(fail(COMPILE_FAILED, { error_description: NOT_A_FUNCTION, code: 'ERR_COMPILE_NOT_A_FUNCTION' })),
-      difference: {
-        reference: answer(runtimeThrow('TypeError: func is not a function', { name: 'TypeError', message: 'func is not a function' })),
-        reason: 'the reference calls the exported object on the first request and the runtime answers 500',
-      },
-    },
+    notAFunction('a script exporting a non-function', 'module.exports = 42;\n', 'the non-function'),
+    notAFunction('a script exporting nothing', 'const unused = 1;\n', 'the exported object'),
   ];
 }
 
@@ -178,4 +158,19 @@ function robustnessInputs(): CaseInput[] {
       },
     },
   ];
+}
+
+/** A script whose export is no function: our compile refuses it; the reference calls `what` on the first request. */
+function notAFunction(title: string, script: string, what: string): CaseInput {
+  return {
+    title,
+    category: 'compile',
+    script,
+    requests: [post(BODY)],
+    expect: answer(fail(COMPILE_FAILED, { error_description: NOT_A_FUNCTION, code: 'ERR_COMPILE_NOT_A_FUNCTION' })),
+    difference: {
+      reference: answer(runtimeThrow('TypeError: func is not a function', { name: 'TypeError', message: 'func is not a function' })),
+      reason: `the reference calls ${what} on the first request and the runtime answers 500`,
+    },
+  };
 }
