@@ -13,8 +13,8 @@
  * returns undefined and the caller parses with acorn instead. A test compares it with acorn's
  * answers over the analyzer's whole corpus.
  *
- * It is one function over local variables with numeric token kinds: as methods over object
- * fields and strings it cost three times as much.
+ * It is a loop over local variables with numeric token kinds, its steps plain functions that
+ * return a number: as methods over object fields and strings it cost three times as much.
  */
 
 /** A require call: its argument's offsets and, for a static one, its text. */
@@ -62,6 +62,7 @@ export function scanRequires(code: string): ScannedRequire[] | undefined {
 
 function scan(code: string): ScannedRequire[] {
   const length = code.length;
+  if (length > MAX_LENGTH) throw new GiveUp();
   const found: ScannedRequire[] = [];
   const stack: number[] = [];
   let last = START;
@@ -70,117 +71,109 @@ function scan(code: string): ScannedRequire[] {
     const c = code.charCodeAt(i);
     if (c === 32 || c === 10 || c === 9 || c === 13) {
       i++;
-    } else if (isIdentifierStart(c) || c === 35 /* # */) {
-      const start = i;
-      i++;
-      while (i < length && isIdentifierPart(code.charCodeAt(i))) i++;
-      const size = i - start;
-      if (size === 7 && last !== DOT && last !== NEW && code.startsWith('require', start)) requireCall(code, i, found);
-      last = last === DOT || size < 2 || size > 10 ? VALUE : word(code, start, i);
-    } else if (c >= 48 && c <= 57) {
-      i++;
-      while (i < length && isIdentifierPart(code.charCodeAt(i))) i++;
-      last = VALUE;
-    } else if (c === 39 || c === 34 /* ' " */) {
-      i = stringEnd(code, i);
-      last = VALUE;
-    } else if (c === 96 /* ` */) {
-      i = templateEnd(code, i + 1, stack);
-      last = code.charCodeAt(i - 1) === 123 ? OPERATOR : VALUE; // stopped at a `${`, or ended
-    } else if (c === 47 /* / */) {
-      const next = code.charCodeAt(i + 1);
-      if (next === 47) {
-        i = lineEnd(code, i);
-      } else if (next === 42) {
-        i = commentEnd(code, i);
-      } else if (last === VALUE || last === CLOSE) {
-        i += next === 61 ? 2 : 1;
-        last = OPERATOR;
-      } else {
-        i = regexEnd(code, i);
-        last = VALUE;
-      }
-    } else if (isOtherSpace(c)) {
-      i++;
-    } else {
-      i++;
-      switch (c) {
-        case 40 /* ( */:
-          stack.push(last === CONDITION_KEYWORD ? CONDITION : PAREN);
-          last = OPERATOR;
-          break;
-        case 41 /* ) */:
-          last = pop(stack, PAREN, CONDITION) === CONDITION ? CONDITION_CLOSE : CLOSE;
-          break;
-        case 91 /* [ */:
-          stack.push(BRACKET);
-          last = OPERATOR;
-          break;
-        case 93 /* ] */:
-          pop(stack, BRACKET, BRACKET);
-          last = VALUE;
-          break;
-        case 123 /* { */:
-          // Where an expression starts, `{` is an object literal; after `)`, `=>`, a statement
-          // boundary or a value (a class name) it opens a block.
-          stack.push(last === OPERATOR || last === KEYWORD ? OBJECT : BLOCK);
-          last = START;
-          break;
-        case 125 /* } */: {
-          const kind = pop(stack, BLOCK, OBJECT, TEMPLATE);
-          if (kind === TEMPLATE) {
-            i = templateEnd(code, i, stack);
-            last = code.charCodeAt(i - 1) === 123 ? OPERATOR : VALUE;
-          } else {
-            last = kind === OBJECT ? VALUE : START;
-          }
-          break;
-        }
-        case 46 /* . */:
-          if (code.charCodeAt(i) === 46 && code.charCodeAt(i + 1) === 46) {
-            i += 2;
-            last = OPERATOR;
-          } else {
-            last = DOT;
-          }
-          break;
-        case 63 /* ? */:
-          if (code.charCodeAt(i) === 46 && !isDigit(code.charCodeAt(i + 1))) {
-            i++;
-            last = DOT;
-          } else {
-            last = OPERATOR;
-          }
-          break;
-        case 61 /* = */:
-          if (code.charCodeAt(i) === 62) {
-            i++;
-            last = ARROW;
-          } else {
-            last = OPERATOR;
-          }
-          break;
-        case 43 /* + */:
-        case 45 /* - */:
-          // `a++ / b` divides: a postfix increment ends a value.
-          if (code.charCodeAt(i) === c) {
-            i++;
-            if (last !== VALUE && last !== CLOSE) last = OPERATOR;
-            else last = VALUE;
-          } else {
-            last = OPERATOR;
-          }
-          break;
-        case 59 /* ; */:
-          last = START;
-          break;
-        default:
-          last = OPERATOR;
-      }
+      continue;
     }
+    let state: number;
+    if (isIdentifierStart(c) || c === 35 /* # */) state = afterWord(code, i, last, found);
+    else if (c >= 48 && c <= 57) state = at(wordEnd(code, i + 1), VALUE);
+    else if (c === 39 || c === 34 /* ' " */) state = at(stringEnd(code, i), VALUE);
+    else if (c === 96 /* ` */) state = afterTemplateText(code, templateEnd(code, i + 1, stack));
+    else if (c === 47 /* / */) state = afterSlash(code, i, last);
+    else if (isOtherSpace(c)) state = at(i + 1, last);
+    else if (c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125) state = afterBracket(code, i + 1, c, last, stack);
+    else state = afterOperator(code, i + 1, c, last);
+    last = state & 15;
+    i = state >> 4;
   }
   if (stack.length !== 0) throw new GiveUp();
   return found;
+}
+
+// The scan's state between tokens — where it is and the kind of the token before — as one 32-bit
+// integer, `position << 4 | kind` (kinds are below 16): the steps below return it rather than an
+// object, which would cost the scan its speed. Longer code is left to the parser.
+const MAX_LENGTH = 2 ** 27 - 2;
+
+function at(position: number, kind: number): number {
+  return (position << 4) | kind;
+}
+
+function wordEnd(code: string, from: number): number {
+  let i = from;
+  while (i < code.length && isIdentifierPart(code.charCodeAt(i))) i++;
+  return i;
+}
+
+/** A name, a keyword or a `#private` name starting at `start`; a `require` that is called is recorded. */
+function afterWord(code: string, start: number, last: number, found: ScannedRequire[]): number {
+  let end = start + 1;
+  while (end < code.length && isIdentifierPart(code.charCodeAt(end))) end++;
+  const size = end - start;
+  if (size === 7 && last !== DOT && last !== NEW && code.startsWith('require', start)) requireCall(code, end, found);
+  return at(end, last === DOT || size < 2 || size > 10 ? VALUE : word(code, start, end));
+}
+
+/** Template text ended at `end`: at a `${` an expression starts, at its closing backtick a value ended. */
+function afterTemplateText(code: string, end: number): number {
+  return at(end, code.charCodeAt(end - 1) === 123 ? OPERATOR : VALUE);
+}
+
+/** A comment, a division or a regular expression literal, told apart by the token before. */
+function afterSlash(code: string, i: number, last: number): number {
+  const next = code.charCodeAt(i + 1);
+  if (next === 47) return at(lineEnd(code, i), last);
+  if (next === 42) return at(commentEnd(code, i), last);
+  if (last === VALUE || last === CLOSE) return at(i + (next === 61 ? 2 : 1), OPERATOR);
+  return at(regexEnd(code, i), VALUE);
+}
+
+/** `(` `)` `[` `]` `{` `}` (ending at `i`): the stack of open brackets, and what the token makes of the next. */
+function afterBracket(code: string, i: number, c: number, last: number, stack: number[]): number {
+  switch (c) {
+    case 40 /* ( */:
+      stack.push(last === CONDITION_KEYWORD ? CONDITION : PAREN);
+      return at(i, OPERATOR);
+    case 41 /* ) */:
+      return at(i, pop(stack, PAREN, CONDITION) === CONDITION ? CONDITION_CLOSE : CLOSE);
+    case 91 /* [ */:
+      stack.push(BRACKET);
+      return at(i, OPERATOR);
+    case 93 /* ] */:
+      pop(stack, BRACKET, BRACKET);
+      return at(i, VALUE);
+    case 123 /* { */:
+      // Where an expression starts, `{` is an object literal; after `)`, `=>`, a statement
+      // boundary or a value (a class name) it opens a block.
+      stack.push(last === OPERATOR || last === KEYWORD ? OBJECT : BLOCK);
+      return at(i, START);
+    default: {
+      const kind = pop(stack, BLOCK, OBJECT, TEMPLATE);
+      if (kind === TEMPLATE) return afterTemplateText(code, templateEnd(code, i, stack));
+      return at(i, kind === OBJECT ? VALUE : START);
+    }
+  }
+}
+
+/** Any other punctuator whose first character `c` ends at `i`: how far it reaches, and what it makes of the next token. */
+function afterOperator(code: string, i: number, c: number, last: number): number {
+  const next = code.charCodeAt(i);
+  switch (c) {
+    case 46 /* . */:
+      return next === 46 && code.charCodeAt(i + 1) === 46 ? at(i + 2, OPERATOR) : at(i, DOT);
+    case 63 /* ? */:
+      return next === 46 && !isDigit(code.charCodeAt(i + 1)) ? at(i + 1, DOT) : at(i, OPERATOR);
+    case 61 /* = */:
+      return next === 62 ? at(i + 1, ARROW) : at(i, OPERATOR);
+    case 43 /* + */:
+    case 45 /* - */:
+      // `a++ / b` divides: a postfix increment ends a value.
+      if (next !== c) return at(i, OPERATOR);
+      return at(i + 1, last !== VALUE && last !== CLOSE ? OPERATOR : VALUE);
+    case 59 /* ; */:
+      return at(i, START);
+    default:
+      return at(i, OPERATOR);
+  }
 }
 
 /** The token kind of a short word: a keyword that matters, or a value. */
