@@ -117,6 +117,39 @@ for (const sandbox of ['in-process', 'worker', 'process'] as Sandbox[]) {
   test.run();
 }
 
+const caches = suite('createExecutor: one cache of compiled webtasks per executor');
+
+caches('two executors never share a compiled webtask (each its own module state), keyed by the version id', async () => {
+  const one = createExecutor({ logger });
+  const two = createExecutor({ logger });
+  try {
+    const webtask = createJobWebtask('shared-id', COUNTER, { meta: { name: 'x' } });
+    const runs = async (executor: Executor) => json((await executor.run({ webtask, request: get() })).body).runs;
+    assert.equal([await runs(one), await runs(one), await runs(two), await runs(one), await runs(two)], [1, 2, 1, 3, 2]);
+  } finally {
+    await Promise.all([one.close(), two.close()]);
+  }
+});
+
+caches('the same version given anew keeps its compiled function; new code under the id compiles again', async () => {
+  const executor = createExecutor({ logger });
+  try {
+    const runs = async (webtask: ReturnType<typeof createJobWebtask>) => json((await executor.run({ webtask, request: get() })).body);
+    const first = await runs(createJobWebtask('version-1', COUNTER, { meta: { name: 'first' } }));
+    const again = await runs(createJobWebtask('version-1', COUNTER, { meta: { name: 'again' } }));
+    const changed = await runs(createJobWebtask('version-1', `${COUNTER}\n// changed`, { meta: { name: 'changed' } }));
+    assert.equal([first, again, changed], [
+      { runs: 1, name: 'first' },
+      { runs: 2, name: 'again' },
+      { runs: 1, name: 'changed' },
+    ]);
+  } finally {
+    await executor.close();
+  }
+});
+
+caches.run();
+
 const options = suite('createExecutor options');
 options('bad options are refused with clear errors', () => {
   assert.throws(() => createExecutor({ sandbox: 'vm' as never }), /sandbox must be 'in-process', 'worker' or 'process'/);
