@@ -1,13 +1,8 @@
-import type { JobWebtask } from './executor/types.ts';
-import type { PassedCompileOptions } from './job/compiled.ts';
+import type { JobCompileOptions, JobWebtask } from './executor/types.ts';
 import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
 
 /** What `createJobWebtask()` takes: the runtime's plain-data options and compile()'s that can cross to a guest. */
-export type JobWebtaskOptions = Omit<RuntimeOptions, 'logger' | 'storage' | 'initialStorageData' | 'storageFile'> &
-  Pick<PassedCompileOptions, 'dirname' | 'filename' | 'extraModulePaths' | 'compilerFetch' | 'compileTimeout'> & {
-    /** The root of a module store for `'use npm'` (a live store cannot cross to a guest: each opens its own on this root). */
-    modulesRoot?: string | undefined;
-  };
+export type JobWebtaskOptions = Omit<RuntimeOptions, 'logger' | 'storage' | 'initialStorageData' | 'storageFile'> & JobCompileOptions;
 
 /**
  * The webtask of an executor job, with the runtime's defaults filled in (pb 2, a 20 s limit…).

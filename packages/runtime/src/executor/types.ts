@@ -1,21 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FetchLimits } from '../compile/fetch-compiler.ts';
+import type { CompileOptions } from '../compile.ts';
 import type { Logger } from '@ext-compilers/core';
 import type { JobRequest, RunSettings } from '../job/types.ts';
 
 export type { JobRequest } from '../job/types.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
 
-/** compile() options that can cross to a worker or a child process: plain data only. */
-export interface JobCompileOptions {
-  dirname?: string | undefined;
-  filename?: string | undefined;
-  extraModulePaths?: readonly string[] | undefined;
-  compilerFetch?: FetchLimits | undefined;
-  compileTimeout?: number | undefined;
-  /** The root of a module store (`createModuleStore({ root })`) for `'use npm'`, opened where the job runs. */
+/** compile()'s options that can cross to a worker or a child process (plain data only), and the module store by its root. */
+export type JobCompileOptions = Pick<CompileOptions, 'dirname' | 'filename' | 'extraModulePaths' | 'compilerFetch' | 'compileTimeout'> & {
+  /** The root of a module store (`createModuleStore({ root })`) for `'use npm'`, opened where the job runs (a live store cannot cross to a guest). */
   modulesRoot?: string | undefined;
-}
+};
 
 /** The run settings of a webtask, as plain data (storage and logger are the executor's). */
 export type JobSettings = RunSettings;
