@@ -1,5 +1,5 @@
 import { createClient } from '../internal/client.ts';
-import type { Command } from '../internal/command.ts';
+import { CONNECTION_OPTIONS, type Command } from '../internal/command.ts';
 import { EXIT, usageError } from '../internal/errors.ts';
 import { out } from '../internal/io.ts';
 import { checkUrl, profilesFile, readProfiles, writeProfiles } from '../internal/profile.ts';
@@ -9,10 +9,11 @@ export const init: Command = {
   summary: 'Save a profile: the server URL, a token and a container, used by every client verb.',
   description: 'The token is checked against the server first (--offline skips that). Profiles live in ~/.ext-compilers/profiles.json ($EXT_COMPILERS_HOME/profiles.json when set), mode 0600.',
   options: {
-    url: { type: 'string', value: 'URL', description: "the server's URL (as \"ext-compilers start\" prints it)" },
-    token: { type: 'string', value: 'TOKEN', description: 'the admin token, or a token admitting the container' },
-    container: { type: 'string', value: 'NAME', description: 'the container to work in' },
-    profile: { type: 'string', value: 'NAME', description: 'the profile to write', default: 'default' },
+    // The connection options every client verb takes, saved here: what each means for init.
+    url: { ...CONNECTION_OPTIONS.url!, description: "the server's URL (as \"ext-compilers start\" prints it)" },
+    token: { ...CONNECTION_OPTIONS.token!, description: 'the admin token, or a token admitting the container' },
+    container: { ...CONNECTION_OPTIONS.container!, description: 'the container to work in' },
+    profile: { ...CONNECTION_OPTIONS.profile!, description: 'the profile to write' },
     offline: { type: 'boolean', description: 'save without checking the token' },
   },
   examples: ['ext-compilers init --url http://127.0.0.1:8721 --token "$(cat .ext-compilers/admin-token)" --container demo'],

@@ -2,7 +2,7 @@ import type { Command } from '../internal/command.ts';
 import { EXIT, usageError } from '../internal/errors.ts';
 import { pairs } from '../internal/inputs.ts';
 import { out, table } from '../internal/io.ts';
-import { client } from '../internal/webtasks.ts';
+import { client, clientVerb } from '../internal/webtasks.ts';
 
 const INTEGER_CLAIMS = ['dd', 'pb', 'mb', 'dr', 'nbf'] as const;
 
@@ -88,10 +88,8 @@ export const tokenRevoke: Command = {
   args: [{ name: 'TOKEN', description: 'the token' }],
   client: true,
   examples: ['ext-compilers token revoke eyJ…'],
-  async run(parsed) {
-    const api = await client(parsed);
+  run: clientVerb(async (api, parsed) => {
     const { jti } = await api.request<{ jti: string }>('POST', '/api/tokens/revoke', { json: { token: parsed.arg('TOKEN') } });
-    out(`Revoked token ${jti}.`);
-    return EXIT.ok;
-  },
+    return `Revoked token ${jti}.`;
+  }),
 };

@@ -1,8 +1,8 @@
 import type { Command, Parsed } from '../internal/command.ts';
-import { CliError, EXIT, usageError } from '../internal/errors.ts';
+import { EXIT, usageError } from '../internal/errors.ts';
 import { nameFromFile, pairs, readUserFile, secretsOf } from '../internal/inputs.ts';
 import { out, table } from '../internal/io.ts';
-import { client, maskMeta, mustRead, putWebtask, rewriteWebtask, type WebtaskDetails, type WebtaskSummary } from '../internal/webtasks.ts';
+import { client, clientVerb, maskMeta, mustRead, noSuchWebtask, putWebtask, rewriteWebtask, type WebtaskDetails, type WebtaskSummary } from '../internal/webtasks.ts';
 
 const SECRET = { type: 'list', value: 'K=V', description: 'a secret (ctx.secrets.K), encrypted at rest' } as const;
 const META = { type: 'list', value: 'K=V', description: 'a metadata entry (wt-compiler=…, auth0-extension-name=…)' } as const;
@@ -148,12 +148,10 @@ export const rm: Command = {
   args: [{ name: 'NAME', description: 'the webtask' }],
   client: true,
   examples: ['ext-compilers rm hello'],
-  async run(parsed) {
-    const api = await client(parsed);
+  run: clientVerb(async (api, parsed) => {
     const name = parsed.arg('NAME')!;
     const response = await api.open('DELETE', api.webtaskPath(name), { accept: [404] });
-    if (response.status === 404) throw new CliError(`no webtask ${name} in container ${api.connection.container}: "ext-compilers ls" lists them.`, EXIT.notFound);
-    out(`Removed webtask ${name} from container ${api.connection.container}.`);
-    return EXIT.ok;
-  },
+    if (response.status === 404) throw noSuchWebtask(api, name);
+    return `Removed webtask ${name} from container ${api.connection.container}.`;
+  }),
 };

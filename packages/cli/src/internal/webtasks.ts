@@ -1,6 +1,7 @@
 import { type Client, createClient } from './client.ts';
 import type { Parsed } from './command.ts';
 import { CliError, EXIT } from './errors.ts';
+import { out } from './io.ts';
 import { connectionOf } from './profile.ts';
 
 /** A webtask as `GET /api/webtask/{container}` lists it. */
@@ -45,11 +46,27 @@ export async function client(parsed: Parsed): Promise<Client> {
   return createClient(await connectionOf(parsed));
 }
 
+/**
+ * The `run` of a client verb that does one thing and says so in one line: `action` gets the client
+ * of the connection the options and the profile give; its line is printed, and the exit code is 0.
+ */
+export function clientVerb(action: (api: Client, parsed: Parsed) => Promise<string>): (parsed: Parsed) => Promise<number> {
+  return async (parsed) => {
+    out(await action(await client(parsed), parsed));
+    return EXIT.ok;
+  };
+}
+
 /** The webtask with its code and secrets; exit 5 when there is none. */
 export async function mustRead(api: Client, name: string): Promise<WebtaskDetails> {
   const found = await readWebtask(api, name);
-  if (!found) throw new CliError(`no webtask ${name} in container ${api.connection.container}: "ext-compilers ls" lists them.`, EXIT.notFound);
+  if (!found) throw noSuchWebtask(api, name);
   return found;
+}
+
+/** Exit 5, naming the container and how to list its webtasks. */
+export function noSuchWebtask(api: Client, name: string): CliError {
+  return new CliError(`no webtask ${name} in container ${api.connection.container}: "ext-compilers ls" lists them.`, EXIT.notFound);
 }
 
 /** The webtask with its code and secrets, or `undefined` when there is none of that name. */
