@@ -45,8 +45,10 @@ export function createServer(codeOrFunction: string | AnyWebtaskFunction, option
   if (options.modulesRoot !== undefined && options.modules === undefined) options = { ...options, modules: createModuleStore({ root: options.modulesRoot }) };
   const settings = resolveSettings(options);
   const code = codeOrFunction;
-  const entry = typeof code === 'function' ? readyWebtask(code) : compiledWebtask(() => compileForPipeline(code, options, settings, true));
-  // Compiled once, when the server is made (a failure is answered to every request): the first request reports the compile, later ones 0.
+  // Compiled once, when the server is made; a failure is final, answered to every request (the
+  // same promise each time). The first request reports the compile, later ones 0.
+  const compiled = typeof code === 'function' ? undefined : compileForPipeline(code, options, settings, true);
+  const entry = compiled === undefined ? readyWebtask(code as AnyWebtaskFunction) : compiledWebtask(() => compiled);
   whenCompiled(entry).catch(() => undefined);
   // One timing slot for every request: the pipeline reads the timing it is handed, never the slot.
   const timing = settings.serverTiming ? { current: undefined } : undefined;

@@ -152,6 +152,15 @@ test('code is compiled once; a compile error is every request\'s answer', async 
     const replies = await Promise.all([send(port), send(port)]);
     assert.equal(replies.map((r) => [r.status, JSON.parse(r.body).code]), [[400, 400], [400, 400]]);
   });
+  // A failure is final: later requests get the same answer without another compile (the load runs once).
+  const counter = `__createServerLoads${process.pid}`;
+  const g = globalThis as Record<string, unknown>;
+  await withServer(createServer(`globalThis.${counter} = (globalThis.${counter} || 0) + 1; throw new Error('load failed');`, { logger, cache: false }), async (port) => {
+    const replies = [await send(port), await send(port), await send(port)];
+    assert.equal(replies.map((r) => [r.status, JSON.parse(r.body).details]), Array(3).fill([400, 'Error: load failed']));
+    assert.is(g[counter], 1);
+  });
+  delete g[counter];
 });
 
 test('an isolating sandbox needs code, not a function; an unknown sandbox or a bad webtask is a TypeError', () => {
