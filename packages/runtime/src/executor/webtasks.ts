@@ -97,7 +97,7 @@ export function serveJob(cache: WebtaskCache, job: ServeJob, req: IncomingMessag
   if (job.url !== undefined) req.url = job.url;
   const known = cache.remember(job.webtask);
   return scoped(known, id, environment, () =>
-    serveRequest(prepared(known, environment), req as unknown as PipelineRequest, res as unknown as PipelineResponse & ServerResponse, settingsOf(known, environment), id).then((timing) => ({ requestId: id, timing })),
+    serveRequest(prepared(known, environment), req as unknown as PipelineRequest, res as unknown as PipelineResponse & ServerResponse, settingsOf(known, environment), id),
   );
 }
 

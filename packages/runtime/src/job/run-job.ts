@@ -65,12 +65,12 @@ export function runRequest(entry: CompiledWebtask, request: JobRequest, settings
 
 /**
  * Answer a request on Node's own request and response: the body streamed by the pipeline,
- * nothing buffered or copied. Resolves with the timing once the response is finished.
+ * nothing buffered or copied. Resolves with the request id and timing once the response is finished.
  */
-export function serveRequest(entry: CompiledWebtask, req: PipelineRequest, res: PipelineResponse & NodeJS.EventEmitter & { writableFinished: boolean }, settings: PipelineSettings, id: string): Promise<RunTiming | undefined> {
+export function serveRequest(entry: CompiledWebtask, req: PipelineRequest, res: PipelineResponse & NodeJS.EventEmitter & { writableFinished: boolean }, settings: PipelineSettings, id: string): Promise<{ requestId: string; timing: RunTiming | undefined }> {
   return new Promise((resolve) => {
     const timing: TimingSlot = { current: undefined };
-    const done = (): void => resolve(finished(timing.current));
+    const done = (): void => resolve({ requestId: id, timing: finished(timing.current) });
     if (res.writableFinished) return done();
     res.once('close', done);
     runCompiled(entry, req, res, settings, id, timing);
