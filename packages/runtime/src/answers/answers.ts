@@ -64,14 +64,14 @@ export function serializationAnswer(error: unknown): ErrorAnswer {
   return { statusCode: 400, body };
 }
 
-/** webtask-runtime's 413 body, for a body over `limit` bytes. */
-export function tooLargeBody(limit: number): ErrorBody {
-  return { code: 413, error: 'Request body too large.', message: `Request body exceeds the limit of ${limit} bytes.` };
+/** webtask-runtime's 413, for a body over `limit` bytes. */
+export function tooLargeAnswer(limit: number): ErrorAnswer {
+  return { statusCode: 413, body: { code: 413, error: 'Request body too large.', message: `Request body exceeds the limit of ${limit} bytes.` } };
 }
 
 /** A request body that could not be read (the stream failed). */
-export function unreadableBodyBody(reason: string): ErrorBody {
-  return { code: 400, error: 'Failed to read the request body.', message: reason };
+export function unreadableBodyAnswer(reason: string): ErrorAnswer {
+  return { statusCode: 400, body: { code: 400, error: 'Failed to read the request body.', message: reason } };
 }
 
 /** The pipeline's own time limit: the webtask did not answer in time (it still runs, its answer is dropped). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readStream } from '@ext-compilers/core';
 import { jsonResult } from './results.ts';
-import { tooLargeBody } from '../answers/answers.ts';
+import { tooLargeAnswer } from '../answers/answers.ts';
 import type { ExecutorJob, JobRequest, JobResult, ServeJob } from './types.ts';
 
 /**
@@ -27,7 +27,7 @@ export function ownBytes(body: Buffer): Uint8Array {
 
 /** The pipeline's 413, for a body the host refused before any guest saw it. */
 export function tooLarge(limit: number): JobResult {
-  return jsonResult({ statusCode: 413, body: tooLargeBody(limit) });
+  return jsonResult(tooLargeAnswer(limit));
 }
 
 export function writeResult(res: ServerResponse, result: JobResult): void {

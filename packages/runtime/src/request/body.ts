@@ -1,5 +1,5 @@
 import { readStream } from '@ext-compilers/core';
-import { type ErrorAnswer, tooLargeBody, unreadableBodyBody } from '../answers/answers.ts';
+import { type ErrorAnswer, tooLargeAnswer, unreadableBodyAnswer } from '../answers/answers.ts';
 import type { PipelineRequest } from '../job/types.ts';
 
 /**
@@ -10,9 +10,9 @@ export function readRequestBody(req: PipelineRequest, limit: number, cb: (failur
   readStream(req, limit, (error, body) => {
     if (error === undefined) return cb(null, (body as Buffer).toString());
     if (error.code === 'ERR_BODY_TOO_LARGE') {
-      return cb({ statusCode: 413, body: tooLargeBody(limit) });
+      return cb(tooLargeAnswer(limit));
     }
     const reason = (error.cause as Error | undefined)?.message ?? error.message;
-    cb({ statusCode: 400, body: unreadableBodyBody(reason) });
+    cb(unreadableBodyAnswer(reason));
   });
 }
