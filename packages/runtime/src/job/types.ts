@@ -32,19 +32,35 @@ export type AnyWebtaskFunction = (...args: never[]) => unknown;
  * compile's and the sandbox's beside it), and it is what crosses to a guest (`JobSettings`).
  */
 export interface RunSettings {
+  /** `pb`: 0 never, 1 always, 2 (default) for 1- and 2-ary functions only. */
   parseBody: 0 | 1 | 2;
+  /** `mb`: merge the parsed body into `ctx.data`. */
   mergeBody: boolean;
+  /** `ctx.secrets` (default `{}`). */
   secrets: Record<string, string>;
+  /** `ctx.meta` (default `{}`); `meta['wt-compiler']` picks the compiler. */
   meta: Record<string, string>;
+  /** `ctx.params` (default `{}`). */
   params: Record<string, unknown>;
+  /** Largest request body read, in bytes (default 1 MiB); over it, HTTP 413. */
   maxBodySize: number;
+  /** Per-request time limit in ms (default 20000; 0 for none); over it, HTTP 504. */
   timeout: number;
+  /** `ctx.token`. */
   token: string | undefined;
+  /** The container name in `req.x_wt` (default `webtask-local`). */
   container: string;
+  /** Answer `GET /favicon.ico` with 404 without running the webtask. */
   shortcutFavicon: boolean;
-  /** Answer a `Server-Timing` header (compile, module load, user code) when the caller measures the request. */
+  /**
+   * Answer a `Server-Timing` header with the request's compile, module-load and user-code time
+   * (default: on for `createServer()`, off for `simulate()`, whose answers stay webtask-runtime's).
+   */
   serverTiming: boolean;
 }
+
+/** The input form of some settings: every field optional (its default applies), `undefined` allowed. */
+export type OptionsOf<T> = { [K in keyof T]?: T[K] | undefined };
 
 /** RunSettings with the live objects of where the requests run: their storage and where faults are reported. */
 export interface PipelineSettings extends RunSettings {
