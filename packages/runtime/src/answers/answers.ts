@@ -4,7 +4,7 @@
 // details?, name?, message, stack? }` (see docs/compatibility.md for where ours differs).
 
 /** A JSON error body. */
-export type ErrorBody = Record<string, unknown>;
+type ErrorBody = Record<string, unknown>;
 
 /** An answer: the status and the body (an object, written as JSON). */
 export interface ErrorAnswer {
@@ -24,7 +24,7 @@ export type Fault =
 type Meta = Readonly<Record<string, string | undefined>>;
 
 /** The status for `cb(err)`: `err.statusCode` when it is an HTTP error status, else 400. */
-export function callbackErrorStatus(error: unknown): number {
+function callbackErrorStatus(error: unknown): number {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 400;
 }
@@ -33,7 +33,7 @@ export function callbackErrorStatus(error: unknown): number {
  * webtask-runtime's error body: `{ code, error, details, name, message, stack }`. The stack is
  * the user's: frames of this runtime's own files are removed (see docs/compatibility.md).
  */
-export function scriptErrorBody(code: number, description: string, error: unknown): ErrorBody {
+function scriptErrorBody(code: number, description: string, error: unknown): ErrorBody {
   const source = error as { name?: unknown; message?: unknown; stack?: unknown } | null | undefined;
   const isObject = typeof error === 'object' && error !== null;
   return {
