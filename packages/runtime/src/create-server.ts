@@ -3,7 +3,7 @@ import { createModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Sandbox } from './create-executor.ts';
 import { createJobWebtask } from './create-job-webtask.ts';
 import { createHandle } from './storage/handle.ts';
-import { compiledWebtask, compileForPipeline, type PassedCompileOptions, readyWebtask, whenCompiled } from './job/compiled.ts';
+import { compileForPipeline, type PassedCompileOptions, readyWebtask, startedWebtask } from './job/compiled.ts';
 import { runCompiled } from './job/run-job.ts';
 import { requestId } from './request/id.ts';
 import { type RuntimeOptions, resolveSettings } from './job/settings.ts';
@@ -44,12 +44,8 @@ export function createServer(codeOrFunction: string | AnyWebtaskFunction, option
   if (sandbox !== 'in-process') return isolatedServer(codeOrFunction, options, sandbox);
   if (options.modulesRoot !== undefined && options.modules === undefined) options = { ...options, modules: createModuleStore({ root: options.modulesRoot }) };
   const settings = resolveSettings(options);
-  const code = codeOrFunction;
-  // Compiled once, when the server is made; a failure is final, answered to every request (the
-  // same promise each time). The first request reports the compile, later ones 0.
-  const compiled = typeof code === 'function' ? undefined : compileForPipeline(code, options, settings, true);
-  const entry = compiled === undefined ? readyWebtask(code as AnyWebtaskFunction) : compiledWebtask(() => compiled);
-  whenCompiled(entry).catch(() => undefined);
+  // Compiled once, when the server is made (a failure is every request's answer); the first request reports the compile, later ones 0.
+  const entry = typeof codeOrFunction === 'function' ? readyWebtask(codeOrFunction) : startedWebtask(compileForPipeline(codeOrFunction, options, settings, true));
   // One timing slot for every request: the pipeline reads the timing it is handed, never the slot.
   const timing = settings.serverTiming ? { current: undefined } : undefined;
   return createHttpServer((req, res) => runCompiled(entry, req as unknown as PipelineRequest, res as unknown as PipelineResponse, settings, requestId(), timing));

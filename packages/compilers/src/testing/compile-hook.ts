@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ExtensibilityHandler, SECRET_NAME } from '@ext-compilers/core';
+import { type ExtensibilityHandler, SECRET_NAME, type WebtaskCompiler } from '@ext-compilers/core';
 // The runtime is this entry's optional peer: testing runs a hook as the runtime does, through
 // its one compile and its one runner (the package's other entries never load it).
 import { compile, simulate } from '@ext-compilers/runtime';
@@ -27,24 +27,24 @@ export type HookCall<P extends HookPoint> = (body: HookPoints[P]['body']) => Pro
  * in its scope — import them from `@ext-compilers/core`. State kept between calls (module
  * variables, `api.cache`) lives as long as the returned function.
  */
-export async function compileHook<P extends HookPoint>(point: P, hook: string | URL | HookPoints[P]['hook'], options: HookOptions = {}): Promise<HookCall<P>> {
+export function compileHook<P extends HookPoint>(point: P, hook: string | URL | HookPoints[P]['hook'], options: HookOptions = {}): Promise<HookCall<P>> {
+  // An unknown point, or a file that cannot be read, throws here and now (a TypeError, fs's error).
+  const { compiler, exportName } = hookPoint(point);
   const secrets = options.secrets ?? {};
   const file = hook instanceof URL ? fileURLToPath(hook) : undefined;
   const script = file === undefined ? hook : readFileSync(file, 'utf8');
-  const fn = typeof script === 'string' ? await compileSource(point, script, file ?? options.filename ?? join(process.cwd(), 'webtask.js'), secrets) : await wrapFunction(point, script, secrets);
-  return (body) => call(fn, body, secrets);
+  const compiled = typeof script === 'string' ? compileSource(point, script, file ?? options.filename ?? join(process.cwd(), 'webtask.js'), secrets) : wrapFunction(compiler, exportName, point, script, secrets);
+  return compiled.then((fn) => (body) => call(fn, body, secrets));
 }
 
 /** Source: the runtime's compile, with the point as its `wt-compiler`, uncached (each compile is a module of its own). */
 function compileSource(point: HookPoint, script: string, file: string, secrets: Record<string, string>): Promise<ExtensibilityHandler> {
-  hookPoint(point);
   const meta = { 'wt-compiler': `ext-compilers/${point}` };
   return compile(script, { meta, secrets, dirname: dirname(file), filename: basename(file), cache: false }) as Promise<unknown> as Promise<ExtensibilityHandler>;
 }
 
 /** A function: the point's compiler wraps it as it is (its "module" exports it). */
-function wrapFunction(point: HookPoint, hook: unknown, secrets: Record<string, string>): Promise<ExtensibilityHandler> {
-  const { compiler, exportName } = hookPoint(point);
+function wrapFunction(compiler: WebtaskCompiler, exportName: string | undefined, point: HookPoint, hook: unknown, secrets: Record<string, string>): Promise<ExtensibilityHandler> {
   return new Promise((resolve, reject) => {
     compiler({ script: '', nodejsCompiler: (_script, cb) => cb(null, exportName === undefined ? hook : { [exportName]: hook }), secrets }, (error, fn) => {
       if (error || !fn) return reject(error ?? new Error(`The ${point} compiler called back without a function`));

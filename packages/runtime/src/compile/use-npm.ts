@@ -5,7 +5,6 @@ import { type LoadableModule, resolveFrom } from './module.ts';
 /** webtask-runtime's `installModules(specs, cb)`: install what `'use npm'` code requires and call back. */
 export type InstallModules = (specs: string[], cb: (error?: Error | null) => void) => void;
 
-
 // A cheap look at the top of the script before any parse: analyze() has the exact grammar.
 const MAY_USE_NPM = /^\uFEFF?\s*(['"])use\s+(?:npm|latest)\1/;
 

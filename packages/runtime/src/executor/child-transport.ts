@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { Fault } from './results.ts';
+import type { Fault } from '../answers/answers.ts';
 import { GUEST_MARKER, guestEntry } from './guest-entry.ts';
 import type { GuestMessage } from './types.ts';
 import type { Transport } from './pool.ts';

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_TIMEOUT } from '../job/settings.ts';
 import type { Logger } from '@ext-compilers/core';
-import { type Fault, faultResult } from './results.ts';
+import type { Fault } from '../answers/answers.ts';
+import { faultResult } from './results.ts';
 import { answerStorage } from '../storage/proxy.ts';
 import { documentOf } from '../storage/handle.ts';
 import { createLru, type Lru } from '../compile/cache.ts';

@@ -1,8 +1,6 @@
 import { type ErrorAnswer, type Fault, faultAnswer } from '../answers/answers.ts';
 import type { JobResult, JobWebtask } from './types.ts';
 
-export type { Fault } from '../answers/answers.ts';
-
 /** The answer to the request a fault ended, as a job's result. */
 export function faultResult(fault: Fault, webtask: JobWebtask, sandbox: string): JobResult {
   return jsonResult(faultAnswer(webtask.settings.meta, fault, sandbox));

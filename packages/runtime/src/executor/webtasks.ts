@@ -56,21 +56,21 @@ export interface WebtaskCache {
 
 export function createWebtaskCache(max: number = EXECUTOR_WEBTASKS): WebtaskCache {
   const webtasks = createLru<Known>(max);
-  const set = (entry: Known): Known => {
-    webtasks.set(entry.webtask.id, entry);
-    return entry;
-  };
   return {
     known: (id) => webtasks.get(id),
     remember(webtask) {
       const known = webtasks.get(webtask.id);
       if (known?.webtask === webtask) return known;
-      if (known?.webtask.code !== webtask.code) return set(newEntry(webtask));
-      // The same version given anew (a host re-sends what it no longer counts as known): its compile
-      // is kept, and a compile still to come reads the newest entry.
-      const entry: Known = { ...known, webtask, settings: undefined };
-      entry.compiled.build = () => compileJob(entry);
-      return set(entry);
+      if (known?.webtask.code === webtask.code) {
+        // The same version given anew (a host re-sends what it no longer counts as known): the
+        // entry keeps its compile, and its settings are made again from the new object.
+        known.webtask = webtask;
+        known.settings = undefined;
+        return known;
+      }
+      const entry = newEntry(webtask);
+      webtasks.set(webtask.id, entry);
+      return entry;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Fault } from './results.ts';
+import type { Fault } from '../answers/answers.ts';
 import { GUEST_MARKER, guestEntry, typescriptBootstrap } from './guest-entry.ts';
 import type { GuestMessage } from './types.ts';
 import type { Transport } from './pool.ts';

@@ -27,6 +27,13 @@ export function readyWebtask(fn: AnyWebtaskFunction): CompiledWebtask {
   return { build: () => Promise.resolve(fn), fn: Promise.resolve(fn), ready: fn, reported: true };
 }
 
+/** A compile already under way (createServer's, started with the server): every request waits on that one promise, so its failure is final. */
+export function startedWebtask(fn: Promise<AnyWebtaskFunction>): CompiledWebtask {
+  const entry = compiledWebtask(() => fn);
+  whenCompiled(entry).catch(() => undefined);
+  return entry;
+}
+
 /** The webtask's function: the compile started once, remembered once it succeeded. */
 export function whenCompiled(entry: CompiledWebtask): Promise<AnyWebtaskFunction> {
   if (entry.fn) return entry.fn;
