@@ -14,6 +14,7 @@ export {
   type Sandbox,
   type ServeJob,
 } from './create-executor.ts';
+export { type JailSupport, jailSupport } from './executor/jail/support.ts';
 export { createJobWebtask, type JobWebtaskOptions } from './create-job-webtask.ts';
 export { type CreateServerOptions, createServer } from './create-server.ts';
 export {

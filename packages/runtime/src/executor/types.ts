@@ -91,7 +91,11 @@ export interface Executor {
 
 /** Options of the isolating executors. */
 export interface PoolOptions {
-  /** Workers or children; default `os.availableParallelism() - 1`, at least 1. */
+  /**
+   * Live guests (workers or children) in all, of every container: default twice
+   * `os.availableParallelism()`, at least 2, so one runaway never stalls everybody. Idle guests
+   * of other containers are stopped, least recently used first, to make room.
+   */
   size?: number | undefined;
   /** Wall-clock limit of one request in ms (default 20000; 0 for none): past it the worker is stopped. */
   timeout?: number | undefined;
@@ -105,6 +109,21 @@ export interface PoolOptions {
   prefetch?: number | undefined;
   /** Where user code's reports (a timeout, a synchronous throw) and the pool's faults go. */
   logger?: Logger | undefined;
+  /**
+   * Guests one container may have at once (default half of `size`, at least 1): a guest serves
+   * one container for its whole life, so this is also the container's concurrency.
+   */
+  containerGuests?: number | undefined;
+  /** Jobs of one container waiting for a guest (default 64); past it, 429 with `Retry-After`. */
+  containerQueue?: number | undefined;
+  /** Largest answer body a guest may send, in bytes (default 6 MiB); past it, 502. */
+  maxResponseSize?: number | undefined;
+  /** Console lines and bytes one job may log (default 1000 lines, 1 MiB); past it, one "truncated" line. */
+  logBudget?: { lines: number; bytes: number } | undefined;
+  /** `jail`: what the egress gate admits besides public addresses (`10.0.0.0/8`, `127.0.0.1:8080`, `api.internal:443`). */
+  allowEgress?: readonly string[] | undefined;
+  /** `jail`: the size of each guest's private `/tmp`, in bytes (default 16 MiB). */
+  tmpSize?: number | undefined;
 }
 
 /** A storage operation asked by the guest; the host applies it to the job's document. */
@@ -135,8 +154,11 @@ export type GuestMessage =
   | { type: 'log'; level: LogLevel; text: string; webtask: string | undefined; requestId: string | undefined; time: string }
   | { type: 'fault'; message: string };
 
-/** Where user code runs: this process (no isolation), a pool of worker threads, or a pool of child processes. */
-export type Sandbox = 'in-process' | 'worker' | 'process';
+/**
+ * Where user code runs: this process (no isolation), a pool of worker threads, a pool of child
+ * processes, or a pool of child processes each jailed by bubblewrap (Linux; see docs/security.md).
+ */
+export type Sandbox = 'in-process' | 'worker' | 'process' | 'jail';
 
 /** Options of `createExecutor()`. The pool options apply to `worker` and `process`. */
 export interface ExecutorOptions extends PoolOptions {
