@@ -19,6 +19,9 @@ export type Fault =
   | { kind: 'exit'; code: number | null }
   | { kind: 'crash'; message: string }
   | { kind: 'async'; message: string }
+  | { kind: 'protocol'; message: string }
+  | { kind: 'too-large'; limit: number }
+  | { kind: 'busy'; queue: number }
   | { kind: 'closed' };
 
 type Meta = Readonly<Record<string, string | undefined>>;
@@ -107,6 +110,12 @@ function faultBody(fault: Fault, sandbox: string): { code: number; error: string
       return { code: 500, error: 'The sandbox crashed.', message: `The ${sandbox} running the script stopped: ${fault.message}` };
     case 'async':
       return { code: 500, error: 'Script generated an unhandled asynchronous exception.', message: fault.message };
+    case 'protocol':
+      return { code: 502, error: 'The sandbox sent a malformed answer.', message: `The ${sandbox} running the script was stopped: ${fault.message}` };
+    case 'too-large':
+      return { code: 502, error: 'Script answered too large a response.', message: `The response exceeds the limit of ${fault.limit} bytes.` };
+    case 'busy':
+      return { code: 429, error: 'Too many requests for this container.', message: `${fault.queue} requests of this container already wait for a sandbox; retry later.` };
     case 'closed':
       return { code: 503, error: 'The executor is closed.', message: 'The server is shutting down.' };
   }

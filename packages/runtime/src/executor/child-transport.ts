@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import type { Fault } from '../answers/answers.ts';
 import { GUEST_MARKER, guestEntry } from './guest-entry.ts';
 import type { GuestMessage } from './types.ts';
-import type { Transport } from './pool.ts';
+import type { Transport } from './pool-settings.ts';
 
 // V8's message when a heap limit is reached: the child aborts, so its stderr is the only witness.
 const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;

@@ -1,6 +1,3 @@
-import { availableParallelism } from 'node:os';
-import { DEFAULT_TIMEOUT } from '../job/settings.ts';
-import type { Logger } from '@ext-compilers/core';
 import type { Fault } from '../answers/answers.ts';
 import { faultResult } from './results.ts';
 import { answerStorage } from '../storage/proxy.ts';
@@ -8,20 +5,14 @@ import { documentOf } from '../storage/handle.ts';
 import { createLru, type Lru } from '../compile/cache.ts';
 import { type Deadline, DeadlineList } from '../job/deadlines.ts';
 import { timingEntry } from '../job/timing-entry.ts';
+import { requestId } from '../request/id.ts';
 import { EXECUTOR_WEBTASKS } from './webtasks.ts';
 import { serveByRunning } from './host-request.ts';
-import type { Executor, ExecutorJob, ExecutorOptions, GuestMessage, HostMessage, JobResult, JobWebtask, LogEntry, LogSink } from './types.ts';
+import { checkLog, checkResult, checkStorage, messageType } from './guest-messages.ts';
+import { LogAccount } from './log-budget.ts';
+import type { PoolSettings, Spawn, Transport } from './pool-settings.ts';
+import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask } from './types.ts';
 
-/** One worker or child, seen from the host. `onExit` is called once, however it ended. */
-export interface Transport {
-  /** One message, or several sent in one turn of the host's event loop, in order. */
-  send(message: HostMessage | HostMessage[]): void;
-  onMessage(listener: (message: GuestMessage) => void): void;
-  onExit(listener: (fault: Fault) => void): void;
-  kill(): Promise<void>;
-}
-
-export const DEFAULT_MEMORY_LIMIT = 128;
 
 // The guest's own pipeline answers a webtask that never calls back with its 504 at `timeout` and
 // keeps the worker; the host stops the worker only when that answer does not come (a busy loop).
@@ -31,7 +22,8 @@ const KILL_GRACE = 100;
 // guest receives the same jobs: what the host counts as known is always still in the guest.
 const HOST_KNOWN = EXECUTOR_WEBTASKS / 2;
 
-export const DEFAULT_PREFETCH = 16;
+// A guest that sends this many times its job's line budget is flooding the host: stopped.
+const FLOOD_FACTOR = 10;
 
 interface Pending extends Deadline {
   id: number;
@@ -43,45 +35,44 @@ interface Pending extends Deadline {
   resolve(result: JobResult): void;
 }
 
+/** One guest. It serves its lane's container only, from its start to its end. */
 interface Slot {
   transport: Transport;
+  lane: Lane;
   ready: boolean;
   /** Sent and not answered, in order: the first runs, the others wait in the guest. */
   jobs: Pending[];
+  /** The job the guest runs or ran last: its lines are attributed to it, whatever the guest says. */
+  current: Pending | undefined;
+  account: LogAccount | undefined;
+  /** Lines received for `current`, counted even when dropped: a flood stops the guest. */
+  lines: number;
   /** The webtask objects this guest has been sent whole, by id. */
   known: Lru<JobWebtask>;
   /** Jobs to send at the end of this turn of the event loop, in one message. */
   outbox: HostMessage[];
+  /** When it last finished a job (`performance.now()`): idle guests of other containers go least recently used first. */
+  used: number;
 }
 
-export interface PoolSettings {
-  size: number;
-  timeout: number;
-  memoryLimit: number;
-  prefetch: number;
-  logger: Logger;
-  onLog: LogSink | undefined;
-  logWanted: ((webtask: JobWebtask) => boolean) | undefined;
-}
-
-export function poolSettings(options: ExecutorOptions): PoolSettings {
-  const size = options.size ?? Math.max(1, availableParallelism() - 1);
-  if (!Number.isInteger(size) || size < 1) throw new TypeError('The pool size must be a positive integer');
-  const prefetch = options.prefetch ?? DEFAULT_PREFETCH;
-  if (!Number.isInteger(prefetch) || prefetch < 0) throw new TypeError('The prefetch must be a non-negative integer');
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError('The timeout must be a non-negative number of ms');
-  return { size, timeout, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, prefetch, logger: options.logger ?? console, onLog: options.onLog, logWanted: options.logWanted };
+/** One container's guests and the jobs that wait for them. */
+interface Lane {
+  container: string;
+  slots: Set<Slot>;
+  queue: Pending[];
 }
 
 /**
- * A pool of guests (worker threads or child processes). Each guest runs one job at a time, with
- * up to `prefetch` more sent ahead so it never waits for the host between jobs; a job goes to
- * the ready guest with the fewest, and queues when all are full. A guest that runs past the time
- * limit, exhausts its heap, exits or crashes is stopped and replaced: the job it was running gets
- * the fault's answer, and the jobs waiting in it (none of which had started) run elsewhere.
+ * A pool of guests (worker threads or child processes), each serving one container for its whole
+ * life. A job goes to an idle guest of its container; else a new guest is started for it (within
+ * the container's share and the pool's size, stopping the least recently used idle guest of
+ * another container to make room); else it is sent ahead (`prefetch`) to its container's least
+ * busy guest; else it waits in its container's bounded queue (past it: 429). A guest that runs
+ * past the time limit, exhausts its memory, exits, crashes or sends a malformed message is
+ * stopped: the job it was running gets the fault's answer, and the jobs waiting in it (none of
+ * which had started) run elsewhere. A guest whose job left work behind is stopped after answering.
  */
-export function createPool(spawn: () => Transport, settings: PoolSettings, sandbox: string): Executor {
+export function createPool(spawn: Spawn, settings: PoolSettings, sandbox: string): Executor {
   const pool = new Pool(spawn, settings, sandbox);
   return {
     serve: (job, req, res) => serveByRunning((one, resolve) => pool.submit(one, resolve), job, req, res),
@@ -90,36 +81,39 @@ export function createPool(spawn: () => Transport, settings: PoolSettings, sandb
   };
 }
 
-/** The pool's state: its guests, the jobs queued for them, and the time limits of the running ones. */
 class Pool {
   readonly slots: Set<Slot> = new Set();
-  readonly queue: Pending[] = [];
+  /** Lanes with guests or queued jobs; those with queued jobs are served in the order they queued. */
+  readonly lanes: Map<string, Lane> = new Map();
+  readonly waiting: Set<Lane> = new Set();
   #nextId = 1;
   #closed = false;
-  // Jobs dispatched in one turn (a burst of requests) cross to each guest in one message: one
-  // serialisation and one wake-up of the guest instead of one per job.
+  // Jobs dispatched in one turn (a burst of requests) cross to each guest in one message.
   #flushing = false;
-  // The time limit of the job a guest is running, from when it started there: one deadline list
-  // for the pool (every job has the same limit), no timer per job.
+  // The time limit of the job a guest is running, from when it started there: one deadline list.
   readonly #limits: DeadlineList<Pending> | undefined;
-  readonly #spawn: () => Transport;
+  readonly #spawn: Spawn;
   readonly #settings: PoolSettings;
   readonly #sandbox: string;
 
-  constructor(spawn: () => Transport, settings: PoolSettings, sandbox: string) {
+  constructor(spawn: Spawn, settings: PoolSettings, sandbox: string) {
     this.#spawn = spawn;
     this.#settings = settings;
     this.#sandbox = sandbox;
     const { timeout } = settings;
     this.#limits = timeout > 0 && Number.isFinite(timeout) ? new DeadlineList<Pending>(timeout + KILL_GRACE, (pending) => this.#expired(pending)) : undefined;
-    for (let i = 0; i < settings.size; i++) this.#start();
   }
 
-  /** A job into the queue; `resolve` gets its result (or the pool's fault answer). */
+  /** A job into its container's queue; `resolve` gets its result (or the pool's fault answer). */
   submit(job: ExecutorJob, resolve: (result: JobResult) => void): void {
     if (this.#closed) return resolve(this.#faultResult({ kind: 'closed' }, job));
+    const lane = this.#lane(job.webtask.settings.container ?? '');
+    if (lane.queue.length >= this.#settings.containerQueue && !this.#idle(lane)) return resolve(this.#faultResult({ kind: 'busy', queue: lane.queue.length }, job));
     const log = this.#settings.onLog !== undefined && (this.#settings.logWanted?.(job.webtask) ?? true);
-    this.queue.push({ id: this.#nextId++, slot: undefined, job, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
+    // The host names each request, so that it, not the guest, says which request a line belongs to.
+    const request = job.request.id === undefined ? { ...job.request, id: requestId() } : job.request;
+    lane.queue.push({ id: this.#nextId++, slot: undefined, job: { ...job, request }, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
+    this.waiting.add(lane);
     this.#dispatch();
   }
 
@@ -127,9 +121,11 @@ class Pool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const pending of this.queue.splice(0)) pending.resolve(this.#faultResult({ kind: 'closed' }, pending.job));
+    for (const lane of this.lanes.values()) {
+      for (const pending of lane.queue.splice(0)) pending.resolve(this.#faultResult({ kind: 'closed' }, pending.job));
+    }
     const stopping = [...this.slots].map((slot) => {
-      this.slots.delete(slot);
+      this.#forget(slot);
       for (const pending of slot.jobs.splice(0)) {
         this.#limits?.remove(pending);
         pending.resolve(this.#faultResult({ kind: 'closed' }, pending.job));
@@ -139,31 +135,79 @@ class Pool {
     await Promise.all(stopping);
   }
 
-  #start(): void {
-    const slot: Slot = { transport: this.#spawn(), ready: false, jobs: [], known: createLru(HOST_KNOWN), outbox: [] };
+  #lane(container: string): Lane {
+    let lane = this.lanes.get(container);
+    if (!lane) this.lanes.set(container, (lane = { container, slots: new Set(), queue: [] }));
+    return lane;
+  }
+
+  /** Queued jobs to guests, one job per container in turn, so that no busy container starves another. */
+  #dispatch(): void {
+    let placed = true;
+    while (placed) {
+      placed = false;
+      for (const lane of [...this.waiting]) {
+        if (lane.queue.length === 0) this.waiting.delete(lane);
+        else if (this.#place(lane)) placed = true;
+      }
+    }
+  }
+
+  /** Give the lane's first queued job a guest, or arrange one for it; false when it must wait. */
+  #place(lane: Lane): boolean {
+    const idle = this.#idle(lane);
+    if (idle) return this.#send(idle, lane.queue.shift()!), true;
+    if (this.#grow(lane)) return false;
+    const busy = this.#leastBusy(lane);
+    if (busy) return this.#send(busy, lane.queue.shift()!), true;
+    return false;
+  }
+
+  #idle(lane: Lane): Slot | undefined {
+    for (const slot of lane.slots) if (slot.ready && slot.jobs.length === 0) return slot;
+    return undefined;
+  }
+
+  #leastBusy(lane: Lane): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of lane.slots) {
+      if (slot.ready && slot.jobs.length <= this.#settings.prefetch && (!best || slot.jobs.length < best.jobs.length)) best = slot;
+    }
+    return best;
+  }
+
+  /**
+   * Whether the lane's queued jobs will get a guest without being sent ahead to a busy one: guests
+   * starting for it already, or one started now — within its share, making room if the pool is
+   * full by stopping the least recently used idle guest of another container.
+   */
+  #grow(lane: Lane): boolean {
+    let starting = 0;
+    for (const slot of lane.slots) if (!slot.ready) starting++;
+    if (starting >= lane.queue.length) return true;
+    if (this.#closed || lane.slots.size >= this.#settings.containerGuests) return false;
+    if (this.slots.size >= this.#settings.size && !this.#evict(lane)) return false;
+    this.#start(lane);
+    return true;
+  }
+
+  #evict(except: Lane): boolean {
+    let oldest: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.lane !== except && slot.ready && slot.jobs.length === 0 && (!oldest || slot.used < oldest.used)) oldest = slot;
+    }
+    if (oldest) this.#retire(oldest);
+    return oldest !== undefined;
+  }
+
+  #start(lane: Lane): void {
+    const slot: Slot = { transport: this.#spawn(lane.container), lane, ready: false, jobs: [], current: undefined, account: undefined, lines: 0, known: createLru(HOST_KNOWN), outbox: [], used: performance.now() };
     this.slots.add(slot);
+    lane.slots.add(slot);
     slot.transport.onMessage((message) => this.#receive(slot, message));
     slot.transport.onExit((fault) => {
       if (this.slots.has(slot)) this.#fail(slot, fault);
     });
-  }
-
-  #dispatch(): void {
-    while (this.queue.length > 0) {
-      const best = this.#leastBusy();
-      if (!best) break;
-      this.#send(best, this.queue.shift()!);
-    }
-    // A guest that died before it was ready is replaced only when work waits for it, so an entry that cannot start does not spin.
-    if (this.queue.length > 0 && !this.#closed && this.slots.size < this.#settings.size) this.#start();
-  }
-
-  #leastBusy(): Slot | undefined {
-    let best: Slot | undefined;
-    for (const slot of this.slots) {
-      if (slot.ready && slot.jobs.length <= this.#settings.prefetch && (!best || slot.jobs.length < best.jobs.length)) best = slot;
-    }
-    return best;
   }
 
   #send(slot: Slot, pending: Pending): void {
@@ -177,7 +221,7 @@ class Pool {
       this.#flushing = true;
       setImmediate(() => this.#flush());
     }
-    if (slot.jobs.length === 1) this.#arm(slot);
+    if (slot.jobs.length === 1) this.#begin(slot);
   }
 
   #flush(): void {
@@ -190,8 +234,13 @@ class Pool {
     }
   }
 
-  #arm(slot: Slot): void {
-    this.#limits?.add(slot.jobs[0]!, performance.now());
+  /** The guest's first job starts: its time limit runs, and the guest's lines are now its. */
+  #begin(slot: Slot): void {
+    const running = slot.jobs[0]!;
+    slot.current = running;
+    slot.account = new LogAccount(this.#settings.logBudget);
+    slot.lines = 0;
+    this.#limits?.add(running, performance.now());
   }
 
   #expired(pending: Pending): void {
@@ -208,77 +257,96 @@ class Pool {
       running.resolve(this.#faultResult(fault, running.job));
     } else if (!slot.ready && this.slots.has(slot)) {
       // A guest that cannot even start fails the oldest waiting job, so a broken entry answers instead of respawning forever.
-      const first = this.queue.shift();
+      const first = slot.lane.queue.shift();
       first?.resolve(this.#faultResult(fault, first.job));
     }
-    this.queue.unshift(...waiting);
+    this.#requeue(slot.lane, waiting);
     this.#retire(slot);
-  }
-
-  #retire(slot: Slot): void {
-    if (!this.slots.delete(slot)) return;
-    void slot.transport.kill();
-    if (!this.#closed && slot.ready) this.#start();
     this.#dispatch();
   }
 
+  /** Jobs a stopped guest held unstarted go back to the front of their queue, in order. */
+  #requeue(lane: Lane, jobs: Pending[]): void {
+    if (jobs.length === 0) return;
+    lane.queue.unshift(...jobs);
+    this.waiting.add(lane);
+  }
+
+  #retire(slot: Slot): void {
+    if (this.#forget(slot)) void slot.transport.kill();
+  }
+
+  #forget(slot: Slot): boolean {
+    if (!this.slots.delete(slot)) return false;
+    slot.lane.slots.delete(slot);
+    if (slot.lane.slots.size === 0 && slot.lane.queue.length === 0) this.lanes.delete(slot.lane.container);
+    return true;
+  }
+
   #receive(slot: Slot, message: GuestMessage): void {
-    switch (message.type) {
+    if (!this.slots.has(slot)) return;
+    switch (messageType(message)) {
       case 'ready':
         slot.ready = true;
         return this.#dispatch();
       case 'result':
-        return this.#result(slot, message);
+        return this.#result(slot, message as GuestMessage & { type: 'result' });
       case 'storage':
-        return this.#storage(slot, message);
-      case 'log': {
-        const entry = logEntryOf(message);
-        return this.#settings.onLog ? this.#settings.onLog(entry) : this.#settings.logger[entry.level](entry.message);
-      }
+        return this.#storage(slot, message as GuestMessage & { type: 'storage' });
+      case 'log':
+        return this.#log(slot, message as GuestMessage & { type: 'log' });
       case 'fault':
-        return this.#fail(slot, { kind: 'async', message: message.message });
+        return this.#fail(slot, { kind: 'async', message: String((message as { message?: unknown }).message) });
+      default:
+        return this.#fail(slot, { kind: 'protocol', message: 'it sent a message of no known type' });
     }
   }
 
   #result(slot: Slot, message: GuestMessage & { type: 'result' }): void {
     const running = slot.jobs[0];
-    if (running?.id !== message.id) return;
+    if (running?.id !== message.id) return this.#fail(slot, { kind: 'protocol', message: 'it answered a job it was not running' });
+    const checked = checkResult(message, this.#settings.maxResponseSize);
+    if ('fault' in checked) return this.#fail(slot, checked.fault);
     slot.jobs.shift();
+    slot.used = performance.now();
     this.#limits?.remove(running);
-    if (slot.jobs.length > 0) this.#arm(slot);
-    const { body, timing, requestId } = message;
-    const result: JobResult = { statusCode: message.statusCode, headers: message.headers, body: typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength), timing, requestId };
+    const { result, recycle } = checked;
     const { onLog } = this.#settings;
-    if (onLog && running.log && timing) onLog(timingEntry(running.job.webtask.id, requestId, timing));
+    if (onLog && running.log && result.timing) onLog(timingEntry(running.job.webtask.id, result.requestId, result.timing));
     running.resolve(result);
+    if (recycle) {
+      this.#requeue(slot.lane, slot.jobs.splice(0));
+      this.#retire(slot);
+    } else if (slot.jobs.length > 0) this.#begin(slot);
     this.#dispatch();
   }
 
   // Only the document of the job the guest is running, and only for that job's webtask: a timer
-  // left by an earlier webtask cannot reach another's data (user code can post messages too).
+  // left by an earlier job cannot reach another's data (user code can post messages too).
   #storage(slot: Slot, message: GuestMessage & { type: 'storage' }): void {
+    const operation = checkStorage(message);
+    if (!operation) return this.#fail(slot, { kind: 'protocol', message: 'it sent a malformed storage call' });
     const running = slot.jobs[0]?.job;
     const document = running?.webtask.id === message.webtask && running.storage ? documentOf(running.storage) : undefined;
-    answerStorage(document, message.operation, (reply) => {
+    answerStorage(document, operation, (reply) => {
       if (this.slots.has(slot)) slot.transport.send({ type: 'storage', sid: message.sid, reply });
     });
+  }
+
+  // A line belongs to the job the host gave this guest last, whatever the guest says it belongs to.
+  #log(slot: Slot, message: GuestMessage & { type: 'log' }): void {
+    const current = slot.current;
+    if (++slot.lines > FLOOD_FACTOR * this.#settings.logBudget.lines) return this.#fail(slot, { kind: 'protocol', message: 'it flooded the host with log lines' });
+    const { level, text } = checkLog(message);
+    const entry = slot.account?.take({ time: new Date().toISOString(), level, webtask: current?.job.webtask.id, requestId: current?.job.request.id, message: text });
+    if (!entry) return;
+    const { onLog, logger } = this.#settings;
+    if (!onLog) return logger[entry.level](entry.message);
+    // A job nobody wants the lines of: passed on unattributed, as the in-process executor does.
+    onLog(current?.log ? entry : { ...entry, webtask: undefined, requestId: undefined });
   }
 
   #faultResult(fault: Fault, job: ExecutorJob): JobResult {
     return faultResult(fault, job.webtask, this.#sandbox);
   }
-}
-
-const LEVELS = new Set<unknown>(['info', 'warn', 'error']);
-
-// User code can post messages too: a line is taken as strings and a known level, never a method name to call.
-function logEntryOf(message: GuestMessage & { type: 'log' }): LogEntry {
-  const { level, webtask, requestId } = message;
-  return {
-    time: String(message.time),
-    level: LEVELS.has(level) ? level : 'info',
-    webtask: typeof webtask === 'string' ? webtask : undefined,
-    requestId: typeof requestId === 'string' ? requestId : undefined,
-    message: String(message.text),
-  };
 }

@@ -3,7 +3,9 @@ import type { JobResult, JobWebtask } from './types.ts';
 
 /** The answer to the request a fault ended, as a job's result. */
 export function faultResult(fault: Fault, webtask: JobWebtask, sandbox: string): JobResult {
-  return jsonResult(faultAnswer(webtask.settings.meta, fault, sandbox));
+  const result = jsonResult(faultAnswer(webtask.settings.meta, fault, sandbox));
+  if (fault.kind === 'busy') result.headers['retry-after'] = '1';
+  return result;
 }
 
 /** A complete JSON result of the executor's own (a fault, a refused body, a protocol error). */

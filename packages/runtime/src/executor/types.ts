@@ -149,7 +149,8 @@ export type HostMessage =
 /** Guest → host. */
 export type GuestMessage =
   | { type: 'ready' }
-  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: string | Uint8Array; timing: JobResult['timing']; requestId: string | undefined }
+  /** `recycle`: the job left work behind (timers, sockets) or answered late; the host stops this guest before it serves again. */
+  | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: string | Uint8Array; timing: JobResult['timing']; requestId: string | undefined; recycle?: boolean }
   | { type: 'storage'; sid: number; webtask: string; operation: StorageOperation }
   | { type: 'log'; level: LogLevel; text: string; webtask: string | undefined; requestId: string | undefined; time: string }
   | { type: 'fault'; message: string };
