@@ -1,4 +1,5 @@
 import { createInProcessExecutor, createProcessExecutor, createWorkerExecutor } from './executor/executors.ts';
+import { createJailExecutor } from './executor/jail/jail-executor.ts';
 import type { Executor, ExecutorOptions } from './executor/types.ts';
 
 export type {
@@ -26,5 +27,6 @@ export function createExecutor(options: ExecutorOptions = {}): Executor {
   if (sandbox === 'in-process') return createInProcessExecutor({ logger: options.logger, onLog: options.onLog, logWanted: options.logWanted });
   if (sandbox === 'worker') return createWorkerExecutor(options);
   if (sandbox === 'process') return createProcessExecutor(options);
-  throw new TypeError(`createExecutor: sandbox must be 'in-process', 'worker' or 'process'`);
+  if (sandbox === 'jail') return createJailExecutor(options);
+  throw new TypeError(`createExecutor: sandbox must be 'in-process', 'worker', 'process' or 'jail'`);
 }

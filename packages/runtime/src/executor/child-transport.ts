@@ -5,7 +5,7 @@ import type { GuestMessage } from './types.ts';
 import type { Transport } from './pool-settings.ts';
 
 // V8's message when a heap limit is reached: the child aborts, so its stderr is the only witness.
-const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
+const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/;
 
 /**
  * A child process with a heap limit and Node's permission model: it may read files, write only
@@ -16,16 +16,27 @@ export function spawnChild(memoryLimit: number, writableDir: string): Transport 
   const entry = guestEntry();
   const child = fork(entry.file, [GUEST_MARKER], {
     execArgv: [...permissionFlags(writableDir, entry.typescript), `--max-old-space-size=${memoryLimit}`],
-    env: entry.typescript ? { ...process.env, TSX_DISABLE_CACHE: '1' } : process.env,
+    // Nothing of the server's environment (its keys, its database URL) reaches a guest.
+    env: entry.typescript ? { TSX_DISABLE_CACHE: '1' } : {},
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
+  return childTransport(child, memoryLimit);
+}
+
+/**
+ * The transport of a guest process already started with an IPC channel and a piped stderr: its
+ * stderr passes through (its tail kept to tell a heap exhaustion from a crash), and `kill` is
+ * SIGKILL. `onExited` runs once it has exited (a jail's cleanup).
+ */
+export function childTransport(child: ChildProcess, memoryLimit: number, onExited?: () => void): Transport {
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     process.stderr.write(chunk);
     stderrTail = (stderrTail + chunk.toString()).slice(-4096);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (onExited) void exited.then(onExited);
   return {
     send: (message) => void (child.connected && child.send(message)),
     onMessage: (listener) => void child.on('message', (message) => listener(message as GuestMessage)),

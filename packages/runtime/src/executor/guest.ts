@@ -78,15 +78,20 @@ function jobQueue(channel: GuestChannel, environment: GuestEnvironment): { push(
   const jobs: GuestJob[] = [];
   const unattributed: GuestEnvironment = { ...environment, onLog: undefined };
   let running = false;
+  const baseline = activeResources();
   const next = (): void => {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
+    const started = performance.now();
     const result: Promise<RunResult | JobResult> = job.known ? runKnown(job.known, job.request, job.log ? environment : unattributed) : Promise.resolve(jsonResult(protocolErrorAnswer()));
     result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
+      const late = job.known !== undefined && performance.now() - started >= job.known.webtask.settings.timeout;
+      const recycle = late || leftBehind(baseline);
       // A string crosses as it is (a Buffer made from it would view an 8 KB pool, all of which a structured clone copies).
-      channel.send({ type: 'result', id: job.id, statusCode, headers, body: typeof body === 'string' ? body : ownBytes(body), timing, requestId: resultId });
-      next();
+      channel.send({ type: 'result', id: job.id, statusCode, headers, body: typeof body === 'string' ? body : ownBytes(body), timing, requestId: resultId, recycle });
+      // A guest to recycle starts nothing more: the host gives the jobs sent ahead to another.
+      if (!recycle) next();
     });
   };
   return {
@@ -95,6 +100,23 @@ function jobQueue(channel: GuestChannel, environment: GuestEnvironment): { push(
       if (!running) next();
     },
   };
+}
+
+/** The kinds of the event loop's live resources (timers, sockets, the host's channel) and how many of each. */
+function activeResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Whether a job left work behind: more live resources of some kind than the guest had when it
+ * started serving (a timer, an interval, a socket, a server). Such a guest is recycled after
+ * answering, so that nothing a job started runs into a later job's time.
+ */
+function leftBehind(baseline: Map<string, number>): boolean {
+  for (const [kind, count] of activeResources()) if (count > (baseline.get(kind) ?? 0)) return true;
+  return false;
 }
 
 function describe(error: unknown): string {
