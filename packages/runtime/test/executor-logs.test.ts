@@ -44,7 +44,7 @@ async function settled(entries: LogEntry[], webtask: string, count: number): Pro
 
 const request = { method: 'GET', url: '/', headers: {}, body: undefined };
 
-for (const sandbox of ['in-process', 'worker', 'process'] as Sandbox[]) {
+for (const sandbox of ['in-process', 'worker', 'process', 'jail'] as Sandbox[]) {
   const test = suite(`createExecutor ${sandbox} onLog`);
   const entries: LogEntry[] = [];
   // Each finished request adds one timing entry; the console lines are checked apart from them.
@@ -238,9 +238,10 @@ guests('captured lines of workers and children are not printed by the host', asy
     JSON.stringify({ sandbox: 'worker', level: 'error', message: 'error line' }),
     // Without onLog the host prints what its guests log, once.
     'line from guest',
-    JSON.stringify({ sandbox: 'process', level: 'info', message: 'line from guest' }),
+    // A child gets nothing of the host's environment (a worker's process.env is the host's copy).
+    JSON.stringify({ sandbox: 'process', level: 'info', message: 'line from undefined' }),
     JSON.stringify({ sandbox: 'process', level: 'error', message: 'error line' }),
-    'line from guest',
+    'line from undefined',
   ]);
   assert.is(stderr.match(/error line/g)?.length, 2);
 });

@@ -19,7 +19,7 @@ module.exports = function (ctx, cb) {
 };
 `;
 
-for (const sandbox of ['in-process', 'worker', 'process'] as Sandbox[]) {
+for (const sandbox of ['in-process', 'worker', 'process', 'jail'] as Sandbox[]) {
   const test = suite(`createExecutor ${sandbox}`);
   let executor: Executor;
   test.before(() => void (executor = createExecutor({ sandbox, size: 1, timeout: 2000, logger })));
@@ -152,7 +152,7 @@ caches.run();
 
 const options = suite('createExecutor options');
 options('bad options are refused with clear errors', () => {
-  assert.throws(() => createExecutor({ sandbox: 'vm' as never }), /sandbox must be 'in-process', 'worker' or 'process'/);
+  assert.throws(() => createExecutor({ sandbox: 'vm' as never }), /sandbox must be 'in-process', 'worker', 'process' or 'jail'/);
   assert.throws(() => createExecutor({ sandbox: 'worker', size: 0 }), /pool size must be a positive integer/);
   assert.throws(() => createExecutor({ sandbox: 'worker', prefetch: -1 }), /prefetch must be a non-negative integer/);
   assert.throws(() => createJobWebtask('', 'x'), /id must be a non-empty string/);

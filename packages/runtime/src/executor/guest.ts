@@ -78,16 +78,18 @@ function jobQueue(channel: GuestChannel, environment: GuestEnvironment): { push(
   const jobs: GuestJob[] = [];
   const unattributed: GuestEnvironment = { ...environment, onLog: undefined };
   let running = false;
-  const baseline = activeResources();
+  // What the event loop holds before any user code ran (the host's channel, once listened to).
+  let baseline: Map<string, number> | undefined;
   const next = (): void => {
     const job = jobs.shift();
     if (!job) return void (running = false);
     running = true;
+    baseline ??= activeResources();
     const started = performance.now();
     const result: Promise<RunResult | JobResult> = job.known ? runKnown(job.known, job.request, job.log ? environment : unattributed) : Promise.resolve(jsonResult(protocolErrorAnswer()));
     result.then(({ statusCode, headers, body, timing, requestId: resultId }) => {
       const late = job.known !== undefined && performance.now() - started >= job.known.webtask.settings.timeout;
-      const recycle = late || leftBehind(baseline);
+      const recycle = late || leftBehind(baseline!);
       // A string crosses as it is (a Buffer made from it would view an 8 KB pool, all of which a structured clone copies).
       channel.send({ type: 'result', id: job.id, statusCode, headers, body: typeof body === 'string' ? body : ownBytes(body), timing, requestId: resultId, recycle });
       // A guest to recycle starts nothing more: the host gives the jobs sent ahead to another.

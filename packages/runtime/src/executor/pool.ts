@@ -25,6 +25,10 @@ const HOST_KNOWN = EXECUTOR_WEBTASKS / 2;
 // A guest that sends this many times its job's line budget is flooding the host: stopped.
 const FLOOD_FACTOR = 10;
 
+// How long a guest whose job left work behind may finish it (its lines still attributed to that
+// job) before it is stopped; it never serves again. It counts against the pool's size meanwhile.
+const DRAIN_GRACE = 2000;
+
 interface Pending extends Deadline {
   id: number;
   /** The guest it was sent to. */
@@ -194,6 +198,11 @@ class Pool {
   #evict(except: Lane): boolean {
     let oldest: Slot | undefined;
     for (const slot of this.slots) {
+      const draining = !slot.lane.slots.has(slot);
+      if (draining) {
+        oldest = slot;
+        break;
+      }
       if (slot.lane !== except && slot.ready && slot.jobs.length === 0 && (!oldest || slot.used < oldest.used)) oldest = slot;
     }
     if (oldest) this.#retire(oldest);
@@ -272,6 +281,13 @@ class Pool {
     this.waiting.add(lane);
   }
 
+  /** Out of its container's guests at once, its unstarted jobs to another; stopped after the grace (or sooner, to make room). */
+  #drain(slot: Slot): void {
+    slot.lane.slots.delete(slot);
+    this.#requeue(slot.lane, slot.jobs.splice(0));
+    setTimeout(() => this.#retire(slot), DRAIN_GRACE).unref();
+  }
+
   #retire(slot: Slot): void {
     if (this.#forget(slot)) void slot.transport.kill();
   }
@@ -314,10 +330,8 @@ class Pool {
     const { onLog } = this.#settings;
     if (onLog && running.log && result.timing) onLog(timingEntry(running.job.webtask.id, result.requestId, result.timing));
     running.resolve(result);
-    if (recycle) {
-      this.#requeue(slot.lane, slot.jobs.splice(0));
-      this.#retire(slot);
-    } else if (slot.jobs.length > 0) this.#begin(slot);
+    if (recycle) this.#drain(slot);
+    else if (slot.jobs.length > 0) this.#begin(slot);
     this.#dispatch();
   }
 
