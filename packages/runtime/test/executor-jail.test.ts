@@ -1,0 +1,262 @@
+// The jail sandbox, tried as a hostile tenant would: each test is one class of attack from issue
+// 14, run by a webtask in a jailed guest, with the host's view checked where the guest's own word
+// proves nothing. The last suite shows, for one of them, the same attack succeeding in the
+// `process` sandbox.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createExecutor, createJobWebtask, type Executor, type ExecutorOptions, type JobRequest, type JobResult, type Sandbox } from '@ext-compilers/runtime';
+
+const logger = { info() {}, warn() {}, error() {} };
+const get = (url = '/'): JobRequest => ({ method: 'GET', url, headers: { host: 'localhost' }, body: undefined });
+const json = (result: JobResult): any => JSON.parse(result.body.toString());
+let serial = 0;
+
+/** Run `code` (a webtask body: `module.exports = …`) once in `container`; its answer. */
+function run(executor: Executor, code: string, container = 'mallory', url = '/'): Promise<JobResult> {
+  return executor.run({ webtask: createJobWebtask(`w${serial++}`, code, { container, timeout: 5000 }), request: get(url) });
+}
+
+/** A webtask that answers what `probe` (a function body returning a value) gives, or the error's code. */
+const probing = (probe: string): string => `
+module.exports = async (ctx, cb) => {
+  try { cb(null, { value: await (async () => { ${probe} })() }); }
+  catch (error) { cb(null, { error: error.code || error.message }); }
+};`;
+
+/** The uids of processes on this host whose parent chain reaches this process: the guests, seen from outside. */
+function descendantUids(): number[] {
+  const parents = new Map<number, { ppid: number; uid: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      // Not a zombie (nothing left of it but its exit status), not tsx's esbuild service of this test process.
+      if (/State:\s+Z/.test(status) || /Name:\s+esbuild/.test(status)) continue;
+      parents.set(Number(name), { ppid: Number(/PPid:\s+(\d+)/.exec(status)![1]), uid: Number(/Uid:\s+(\d+)/.exec(status)![1]) });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const uids: number[] = [];
+  for (const [pid, { uid }] of parents) {
+    for (let up = parents.get(pid)?.ppid; up !== undefined && up > 1; up = parents.get(up)?.ppid) {
+      if (up === process.pid) {
+        uids.push(uid);
+        break;
+      }
+    }
+  }
+  return uids;
+}
+
+function jail(options: ExecutorOptions = {}): Executor {
+  return createExecutor({ sandbox: 'jail', size: 4, timeout: 5000, logger, ...options });
+}
+
+const host = suite('jail: the host stays out of reach');
+let executor: Executor;
+let secretDir: string;
+host.before(() => {
+  executor = jail();
+  secretDir = mkdtempSync(join(tmpdir(), 'jail-secret-'));
+  writeFileSync(join(secretDir, 'admin-token'), 'ecadm_secret');
+  process.env.JAIL_TEST_SECRET = 'host-environment-secret';
+});
+host.after(async () => {
+  await executor.close();
+  rmSync(secretDir, { recursive: true, force: true });
+  delete process.env.JAIL_TEST_SECRET;
+});
+
+host('no file of the host is visible but Node, its libraries and the runtime', async () => {
+  const answer = json(await run(executor, probing(`return require('fs').readFileSync(${JSON.stringify(join(secretDir, 'admin-token'))}, 'utf8');`)));
+  assert.is(answer.error, 'ENOENT');
+  const root = json(await run(executor, probing(`return require('fs').readdirSync('/').sort();`)));
+  assert.ok(!root.value.includes('etc') && !root.value.includes('root') && !root.value.includes('home'), root.value.join(' '));
+});
+
+host('the environment holds nothing of the server', async () => {
+  const answer = json(await run(executor, probing('return process.env;')));
+  assert.is(answer.value.JAIL_TEST_SECRET, undefined);
+  assert.ok(Object.keys(answer.value).length <= 4, Object.keys(answer.value).join(' '));
+});
+
+host('the server process is invisible: its /proc, its memory, signals and the inspector', async () => {
+  const answer = json(await run(executor, probing(`
+    const fs = require('fs');
+    const pids = fs.readdirSync('/proc').filter((name) => /^\\d+$/.test(name)).map(Number);
+    let signalled;
+    try { process.kill(${process.pid}, 'SIGUSR1'); signalled = 'sent'; } catch (error) { signalled = error.code; }
+    let environ;
+    try { environ = fs.readFileSync('/proc/${process.pid}/environ', 'utf8'); } catch (error) { environ = error.code; }
+    return { pids, signalled, environ, uid: process.getuid() };`)));
+  assert.ok(Math.max(...answer.value.pids) < 50, `pids seen: ${answer.value.pids.join(' ')}`);
+  assert.is(answer.value.signalled, 'ESRCH');
+  assert.is(answer.value.environ, 'ENOENT');
+  assert.is.not(answer.value.uid, 0);
+});
+
+host('seen from the host, a guest runs under a uid of its own, neither root nor the server', async () => {
+  const answers = run(executor, `module.exports = (cb) => setTimeout(() => cb(null, 'ok'), 400);`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const uids = descendantUids();
+  await answers;
+  const own = process.getuid!();
+  assert.ok(uids.length > 0);
+  // As root, every process of a guest (prlimit, bubblewrap, Node) runs as 100000 + n; a server
+  // that is not root can give its guests no other uid than its own (mapped to 1000 inside).
+  if (own === 0) assert.ok(uids.every((uid) => uid >= 100_000), `uids: ${uids.join(' ')}`);
+  else assert.ok(uids.every((uid) => uid === own), `uids: ${uids.join(' ')}`);
+});
+
+host('no network: a server on the host loopback is unreachable', async () => {
+  let connections = 0;
+  const server = createHttpServer((_req, res) => res.end('reached'));
+  server.on('connection', () => void connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const answer = json(await run(executor, probing(`return await new Promise((resolve, reject) => require('net').connect({ port: ${port}, host: '127.0.0.1', lookup: undefined }, () => resolve('connected')).once('error', reject));`)));
+    assert.ok(answer.error, JSON.stringify(answer));
+    assert.is(connections, 0);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+host('the runtime and the module store are read-only; /tmp is private and capped', async () => {
+  const runtime = new URL('../src/index.ts', import.meta.url).pathname;
+  const write = json(await run(executor, probing(`require('fs').writeFileSync(${JSON.stringify(runtime)}, 'owned'); return 'wrote';`)));
+  assert.is(write.error, 'EROFS');
+  const tmp = json(await run(executor, probing(`require('fs').writeFileSync('/tmp/big', Buffer.alloc(64 * 1024 * 1024)); return 'wrote';`)));
+  assert.is(tmp.error, 'ENOSPC');
+});
+
+host('memory is capped as a whole: off-heap Buffers stop short of gigabytes, and the executor goes on', async () => {
+  const answer = await run(executor, probing(`const held = []; for (let i = 0; i < 16; i++) held.push(Buffer.alloc(256 * 1024 * 1024, 1)); return held.length;`));
+  assert.ok(answer.statusCode === 500 || json(answer).error !== undefined, answer.body.toString());
+  assert.is(json(await run(executor, probing('return 1;'))).value, 1);
+});
+
+host.run();
+
+// Alone, so that no other executor's guests are alive: every process under this one is its guest's.
+const processes = suite('jail: no process outlives its guest');
+
+processes('a detached process started by a webtask ends with its guest', async () => {
+  const code = probing(`const child = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' }); child.unref(); return child.pid;`);
+  const local = jail({ size: 2 });
+  const answer = json(await run(local, code));
+  assert.ok(Number.isInteger(answer.value), JSON.stringify(answer));
+  const own = process.getuid!();
+  assert.ok(descendantUids().filter((uid) => uid !== own).length >= 3);
+  await local.close();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(descendantUids().filter((uid) => uid !== own), []);
+});
+
+processes.run();
+
+const tenants = suite('jail: one tenant never reaches another');
+let shared: Executor;
+tenants.before(() => void (shared = jail({ size: 2, containerGuests: 1 })));
+tenants.after(() => shared.close());
+
+tenants('code left behind by one container never runs in another container\'s guest', async () => {
+  const plant = `module.exports = (cb) => { const parse = JSON.parse; JSON.parse = (text) => { globalThis.stolen = text; return parse(text); }; globalThis.planted = process.pid; cb(null, process.pid); };`;
+  const mallory = json(await run(shared, plant, 'mallory'));
+  const read = `module.exports = (ctx, cb) => { JSON.parse('{"secret":"alice"}'); cb(null, { planted: globalThis.planted, stolen: globalThis.stolen, secret: ctx.secrets.s }); };`;
+  const alice = await shared.run({ webtask: createJobWebtask('alice-1', read, { container: 'alice', secrets: { s: 'alice-secret' } }), request: get() });
+  assert.equal(json(alice), { secret: 'alice-secret' });
+  // Mallory's own guest still holds what it planted: the guests are two, one per container.
+  const again = json(await run(shared, `module.exports = (cb) => cb(null, globalThis.planted);`, 'mallory'));
+  assert.is(again, mallory);
+});
+
+tenants('a line a guest sends in another job\'s name is attributed to its own job', async () => {
+  const entries: { webtask: string | undefined; message: string }[] = [];
+  const local = jail({ size: 2, onLog: (entry) => void (entry.timing || entries.push({ webtask: entry.webtask, message: entry.message })) });
+  try {
+    const forge = `module.exports = (cb) => { process.send({ type: 'log', level: 'error', text: 'forged', webtask: 'alice-webtask', requestId: 'r1', time: 'x' }); cb(null, 'ok'); };`;
+    const webtask = createJobWebtask('mallory-forger', forge, { container: 'mallory' });
+    await local.run({ webtask, request: get() });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const forged = entries.find((entry) => entry.message === 'forged');
+    assert.is(forged?.webtask, 'mallory-forger');
+  } finally {
+    await local.close();
+  }
+});
+
+tenants('a malformed answer costs its guest, never the host: bad status, CR/LF in a header, a null body', async () => {
+  for (const answer of [
+    `{ type: 'result', id, statusCode: 1234, headers: {}, body: 'x' }`,
+    `{ type: 'result', id, statusCode: 200, headers: { 'set-cookie': 'a=b\\r\\nX-Injected: 1' }, body: 'x' }`,
+    `{ type: 'result', id, statusCode: 200, headers: {}, body: null }`,
+  ]) {
+    // A first job listens to the host's messages; the second one learns its job id from them and
+    // answers for the runtime, before it, with a forged result.
+    const code = `
+      module.exports = (cb) => {
+        if (!globalThis.listening) {
+          globalThis.listening = true;
+          process.on('message', (m) => { const one = Array.isArray(m) ? m[0] : m; if (one && one.type === 'run') globalThis.jobId = one.id; });
+          return cb(null, 'listening');
+        }
+        setTimeout(() => { const id = globalThis.jobId; process.send(${answer}); setTimeout(() => cb(null, 'late'), 50); }, 10);
+      };`;
+    const webtask = createJobWebtask(`forger-${serial++}`, code, { container: 'forger' });
+    assert.is(json(await shared.run({ webtask, request: get() })), 'listening');
+    const forged = await shared.run({ webtask, request: get() });
+    assert.is(forged.statusCode, 502, forged.body.toString());
+    assert.match(forged.body.toString(), /malformed/);
+  }
+  assert.is(json(await run(shared, probing('return 2;'), 'alice')).value, 2);
+});
+
+tenants('an answer over maxResponseSize is refused with 502', async () => {
+  const local = jail({ size: 2, maxResponseSize: 1024 });
+  try {
+    const result = await run(local, `module.exports = (ctx, req, res) => res.end('x'.repeat(4096));`);
+    assert.is(result.statusCode, 502);
+    assert.match(result.body.toString(), /limit of 1024 bytes/);
+  } finally {
+    await local.close();
+  }
+});
+
+tenants('a container over its queue is answered 429 with Retry-After; another container is served', async () => {
+  const local = jail({ size: 2, containerGuests: 1, containerQueue: 2, prefetch: 0 });
+  try {
+    const slow = createJobWebtask('slow', `module.exports = (cb) => setTimeout(() => cb(null, 'done'), 300);`, { container: 'busy' });
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => local.run({ webtask: slow, request: get() })));
+    const refused = results.filter((result) => result.statusCode === 429);
+    assert.ok(refused.length >= 1, results.map((result) => result.statusCode).join(' '));
+    assert.is(refused[0]!.headers['retry-after'], '1');
+    assert.is(json(await run(local, probing('return 3;'), 'calm')).value, 3);
+  } finally {
+    await local.close();
+  }
+});
+
+tenants.run();
+
+const contrast = suite('the process sandbox, for contrast: what the jail prevents');
+
+contrast('a process guest sees the host\'s files', async () => {
+  const local = createExecutor({ sandbox: 'process' as Sandbox, size: 1, logger });
+  try {
+    const answer = json(await run(local, probing(`return require('fs').readdirSync('/').includes('proc');`)));
+    assert.is(answer.value, true);
+  } finally {
+    await local.close();
+  }
+});
+
+contrast.run();
