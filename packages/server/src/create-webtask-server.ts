@@ -1,19 +1,25 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
-import { createExecutor, type Executor, type Sandbox } from '@ext-compilers/runtime';
+import type { Executor } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { sendError } from './http/answers.ts';
-import { createLogHub, type LogHub } from './logs/log-hub.ts';
+import { arrivalLimits, capConnections } from './limits/connections.ts';
+import { limitsOf, type ServerLimits } from './limits/defaults.ts';
+import { createWebtaskQuota } from './limits/webtask-quota.ts';
+import { createLogHub } from './logs/log-hub.ts';
+import { createModuleGate } from './modules/module-gate.ts';
+import type { ModulePolicy } from './modules/module-policy.ts';
 import { createModuleRoutes } from './routes/modules-routes.ts';
+import { defaultExecutor, type ExecutorSettings } from './run/default-executor.ts';
 import { createRateLimiter, type RateLimit } from './run/rate-limit.ts';
 import { createRunRoutes } from './routes/run-routes.ts';
 import { errorStatus, httpErrorOf } from './http/error-status.ts';
 import { createRouter } from './http/router.ts';
 import { createTokenRoutes } from './routes/token-routes.ts';
 import { createWebtaskRoutes } from './routes/webtask-routes.ts';
-import { createWebtasks, type Webtasks } from './run/webtask-cache.ts';
+import { createWebtasks } from './run/webtask-cache.ts';
 import type { WebtaskStore } from './store/webtask-store.ts';
 
 export type { RateLimit } from './run/rate-limit.ts';
@@ -24,25 +30,28 @@ export type { RateLimit } from './run/rate-limit.ts';
  */
 export type ServerLogger = Pick<Logger, 'error'>;
 
-export interface WebtaskServerOptions {
+/**
+ * Options of {@link createWebtaskServer}. The executor's (`sandbox` … `tmpSize`) are passed to
+ * `createExecutor()` of `@ext-compilers/runtime`, which documents them; the server's own limits
+ * (`maxWebtasks` … `maxContainerLogStreams`) default to {@link DEFAULT_LIMITS}.
+ */
+export interface WebtaskServerOptions extends ExecutorSettings, Partial<ServerLimits> {
   /** Where webtasks and their storage are kept (`createEmbeddedStore()`, `createMemoryStore()`). */
   store: WebtaskStore;
   /** Issues and checks the webtask tokens of the management routes and of ad-hoc runs. */
   tokens: TokenService;
   /** The token of the server's administrator, compared in constant time: full rights everywhere. */
   adminToken: string;
-  /** Where webtasks run; default `createExecutor({ sandbox, size: workers, memoryLimit, timeout })`, closed with the server. */
+  /** Where webtasks run; default one made from the executor options below, closed with the server. */
   executor?: Executor | undefined;
-  /** Default `worker`. Ignored with `executor`. */
-  sandbox?: Sandbox | undefined;
-  workers?: number | undefined;
-  memoryLimit?: number | undefined;
   /** Per-request time limit of a run, in ms (default 20000). */
   timeout?: number | undefined;
   /** Largest request body a run accepts, in bytes (default 1 MiB). */
   maxBodySize?: number | undefined;
   /** For `/api/env/node/modules`; without it those routes answer 501. */
   modules?: ModuleStore | undefined;
+  /** What tenants' tokens may install into `modules`; without it only the admin installs. */
+  modulePolicy?: ModulePolicy | undefined;
   /** A limit on the run requests of each container; over it, 429 with `Retry-After`. */
   rateLimit?: RateLimit | undefined;
   /** The base of `webtask_url` (`https://hooks.example.com`); default `http://<Host header>`. */
@@ -61,25 +70,23 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
  */
 export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const { store, tokens, adminToken } = checkOptions(options);
+  const limits = limitsOf(options);
   const logger = options.logger ?? console;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY;
-  const hub = createLogHub();
-  const webtasks = createWebtasks(store, { timeout, maxBodySize, modulesRoot: options.modules?.root });
+  const gate = createModuleGate(options.modulePolicy, options.modules);
+  const hub = createLogHub(limits);
+  const webtasks = createWebtasks(store, { timeout, maxBodySize, modulesRoot: options.modules?.root, maxContainerStorage: limits.maxContainerStorage });
   const owned = options.executor === undefined;
   const executor = options.executor ?? defaultExecutor(options, { timeout, logger, webtasks, hub });
   const auth = createAuthenticator(tokens, adminToken);
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
-  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules };
+  const quota = createWebtaskQuota(store, limits.maxWebtasks);
+  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules, gate, quota, limits };
   const run = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
-  const handle = createRouter([
-    ...createWebtaskRoutes(context),
-    ...run.routes,
-    ...createTokenRoutes(context),
-    ...createModuleRoutes({ auth, modules: options.modules }),
-  ]);
+  const handle = createRouter([...createWebtaskRoutes(context), ...run.routes, ...createTokenRoutes(context), ...createModuleRoutes(context)]);
 
-  const server = createHttpServer((req, res) => {
+  const server = createHttpServer(arrivalLimits(limits), (req, res) => {
     let answered: Promise<void>;
     try {
       answered = run.shortcut(req, res) ?? handle(req, res);
@@ -88,34 +95,12 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
     }
     answered.catch((error: unknown) => answerFailure(res, error, logger));
   });
-
+  capConnections(server, limits);
   server.on('close', () => {
     hub.close();
     if (owned) void executor.close();
   });
   return server;
-}
-
-/** The executor a server makes when it is given none; its log lines go to the log streams. */
-function defaultExecutor(options: WebtaskServerOptions, parts: { timeout: number; logger: ServerLogger; webtasks: Webtasks; hub: LogHub }): Executor {
-  const { logger, webtasks, hub } = parts;
-  return createExecutor({
-    sandbox: options.sandbox ?? 'worker',
-    size: options.workers,
-    memoryLimit: options.memoryLimit,
-    timeout: parts.timeout,
-    logger: { info: () => {}, warn: () => {}, error: (...args: unknown[]) => logger.error(...args) },
-    // Lines and timings are followed only for containers someone streams.
-    logWanted: (webtask) => {
-      const where = webtasks.identify(webtask.id);
-      return where !== undefined && hub.listening(where.container);
-    },
-    onLog: (entry) => {
-      const where = entry.webtask === undefined ? undefined : webtasks.identify(entry.webtask);
-      if (!where) return;
-      hub.publish({ time: entry.time, level: entry.level, container: where.container, name: where.name, req_id: entry.requestId, msg: entry.message, ...(entry.timing ? { timing: entry.timing } : {}) });
-    },
-  });
 }
 
 /** Every failed request's one answer: its error's status and message (a 500's logged, not told). */

@@ -3,27 +3,19 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createModuleStore } from '@ext-compilers/modules';
-import type { Sandbox } from '@ext-compilers/runtime';
 import { createTokenService, type TokenService } from '@ext-compilers/tokens';
-import { createWebtaskServer, type RateLimit, type ServerLogger } from './create-webtask-server.ts';
+import { createWebtaskServer, type WebtaskServerOptions } from './create-webtask-server.ts';
 import { openRevocationFile } from './auth/revocation-file.ts';
 import { createEmbeddedStore } from './store/create-embedded-store.ts';
 import { loadSecretFile } from './store/internal/key-file.ts';
 import type { WebtaskStore } from './store/webtask-store.ts';
 
-export interface OpenServerOptions {
+/** Options of {@link openServer}: the data directory, and every option of `createWebtaskServer` but what the directory provides. */
+export interface OpenServerOptions extends Omit<WebtaskServerOptions, 'store' | 'tokens' | 'adminToken' | 'modules' | 'executor'> {
   /** The data directory (created, mode 0700): webtasks, keys, the admin token, revocations, modules. */
   data: string;
-  /** Default `worker`. */
-  sandbox?: Sandbox | undefined;
-  workers?: number | undefined;
-  memoryLimit?: number | undefined;
-  timeout?: number | undefined;
-  rateLimit?: RateLimit | undefined;
-  publicUrl?: string | undefined;
   /** The module store for `'use npm'` listings and installs; default `<data>/modules`; `false` for none. */
   modules?: false | undefined;
-  logger?: ServerLogger | undefined;
 }
 
 export interface OpenedServer {
@@ -69,7 +61,13 @@ export async function openServer(options: OpenServerOptions): Promise<OpenedServ
   const store = await createEmbeddedStore({ directory: join(data, 'store') });
   const modules = options.modules === false ? undefined : createModuleStore({ root: join(data, 'modules') });
   const adminToken = admin.toString().trim();
-  const server = createWebtaskServer({ ...options, store, tokens, adminToken, modules });
+  let server: Server;
+  try {
+    server = createWebtaskServer({ ...options, store, tokens, adminToken, modules });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return {
     server,
     adminToken,

@@ -14,7 +14,7 @@ let base: string;
 
 test.before(async () => {
   data = mkdtempSync(join(tmpdir(), 'ext-compilers-server-npm-'));
-  opened = await openServer({ data, workers: 1, logger: { error() {} } });
+  opened = await openServer({ data, sandbox: 'worker', workers: 2, logger: { error() {} } });
   await new Promise<void>((resolve) => opened.server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(opened.server.address() as AddressInfo).port}`;
 });

@@ -9,6 +9,7 @@ const STATUS: Readonly<Record<string, number>> = {
   ERR_BODY_TOO_LARGE: 413,
   ERR_STORAGE_TOO_LARGE: 413,
   ERR_STORAGE_CONFLICT: 409,
+  ERR_MODULES_SPEC: 400,
 };
 
 /** The HTTP status of an error from a route: its own, a body's, a store's or a token's code, else 500. */

@@ -17,17 +17,24 @@ export interface LogHub {
   /** Whether anybody streams `container`'s logs now. */
   listening(container: string): boolean;
   publish(record: LogRecord): void;
-  /** Stream a container's records to `res` as Server-Sent Events until the client goes away; a 429 `HttpError` when it has too many streams. */
+  /** Stream a container's records to `res` as Server-Sent Events until the client goes away; a 429 `HttpError` when the container, or the server, has too many streams. */
   subscribe(container: string, res: ServerResponse): void;
   close(): void;
 }
 
-// Past this many listeners on one container, new ones are refused (429): a stream costs a socket.
-const MAX_LISTENERS = 100;
-const HEARTBEAT = 15_000;
+/** Streams open at once: all containers together, and one container (each stream holds a socket). */
+export interface LogStreamLimits {
+  maxLogStreams: number;
+  maxContainerLogStreams: number;
+}
 
-export function createLogHub(): LogHub {
+const HEARTBEAT = 15_000;
+// What a refused stream is told to wait: streams end when their clients go, not on a clock.
+const RETRY_AFTER = '30';
+
+export function createLogHub(limits: LogStreamLimits): LogHub {
   const listeners = new Map<string, Set<ServerResponse>>();
+  let open = 0;
   const heartbeat = setInterval(() => {
     for (const set of listeners.values()) for (const res of set) res.write(': keep-alive\n\n');
   }, HEARTBEAT);
@@ -42,14 +49,16 @@ export function createLogHub(): LogHub {
     },
     subscribe(container, res) {
       let set = listeners.get(container);
-      if (set && set.size >= MAX_LISTENERS) throw new HttpError(429, `At most ${MAX_LISTENERS} log streams per container.`, { 'retry-after': '60' });
+      checkRoom(limits, container, set?.size ?? 0, open);
       if (!set) listeners.set(container, (set = new Set()));
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(': connected\n\n');
       set.add(res);
+      open++;
       res.on('close', () => {
-        set.delete(res);
-        if (set.size === 0) listeners.delete(container);
+        if (!set.delete(res)) return;
+        open--;
+        if (set.size === 0 && listeners.get(container) === set) listeners.delete(container);
       });
     },
     close() {
@@ -58,4 +67,12 @@ export function createLogHub(): LogHub {
       listeners.clear();
     },
   };
+}
+
+function checkRoom(limits: LogStreamLimits, container: string, here: number, open: number): void {
+  const { maxLogStreams, maxContainerLogStreams } = limits;
+  if (here >= maxContainerLogStreams) {
+    throw new HttpError(429, `Container ${container} has reached its limit of ${maxContainerLogStreams} log streams: close one, or try again later.`, { 'retry-after': RETRY_AFTER });
+  }
+  if (open >= maxLogStreams) throw new HttpError(429, `The server has reached its limit of ${maxLogStreams} log streams: try again later.`, { 'retry-after': RETRY_AFTER });
 }

@@ -6,6 +6,9 @@ import type { WebtaskStore } from '../store/webtask-store.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { LogHub } from '../logs/log-hub.ts';
 import type { Webtasks } from '../run/webtask-cache.ts';
+import type { ServerLimits } from '../limits/defaults.ts';
+import type { WebtaskQuota } from '../limits/webtask-quota.ts';
+import type { ModuleGate } from '../modules/module-gate.ts';
 
 /** What every group of routes works with. */
 export interface RouteContext {
@@ -20,6 +23,11 @@ export interface RouteContext {
   maxBodySize: number;
   /** The module store: `'use npm'` code has its versions installed when it is created. */
   modules: ModuleStore | undefined;
+  /** Who may have modules installed (the admin; a tenant within the module policy). */
+  gate: ModuleGate;
+  /** Each container's webtask count. */
+  quota: WebtaskQuota;
+  limits: ServerLimits;
 }
 
 export function webtaskUrl(base: string, container: string, name: string): string {

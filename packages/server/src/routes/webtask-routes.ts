@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { type ModuleStore, prepare } from '@ext-compilers/modules';
 import type { Handler, Routes } from '../http/router.ts';
 import { MAX_CODE_SIZE, type WebtaskRecord } from '../store/webtask-store.ts';
 import { HttpError } from '../http/http-error.ts';
 import { readJson } from '../http/request-body.ts';
 import { sendJson } from '../http/answers.ts';
+import { installModules } from '../modules/code-installs.ts';
 import { type RouteContext, webtaskUrl } from './route-context.ts';
 
 // The JSON of a create/update: the code (up to MAX_CODE_SIZE) plus meta and secrets.
@@ -31,11 +31,12 @@ function summary(ctx: RouteContext, req: IncomingMessage, record: WebtaskRecord)
 
 function put(ctx: RouteContext): Handler {
   return async (req, res, url, [container, name]) => {
-    await ctx.auth.manager(req, url, container!);
+    const caller = await ctx.auth.manager(req, url, container!);
     const body = await readJson(req, MAX_PUT_BODY);
     const input = webtaskInput(body);
-    if (input.code !== undefined && ctx.modules) await installModules(input.code, ctx.modules);
-    const record = await ctx.store.put(container!, name!, input);
+    await ctx.quota.check(container!, name!);
+    if (input.code !== undefined && ctx.modules) await installModules(input.code, ctx.modules, ctx.gate, caller);
+    const record = await ctx.quota.put(container!, name!, () => ctx.store.put(container!, name!, input));
     ctx.webtasks.forget(container!, name!);
     const answer = summary(ctx, req, record);
     sendJson(res, 200, answer, { location: answer.webtask_url });
@@ -91,7 +92,7 @@ function writeData(ctx: RouteContext): Handler {
     if (!('data' in body)) throw new HttpError(400, 'The request body is { data, etag? }.');
     const etag = body.etag;
     if (etag !== undefined && etag !== null && typeof etag !== 'string') throw new HttpError(400, 'etag must be a string or null.');
-    const written = found(await ctx.store.writeData(container!, name!, body.data, { etag: etag as string | null | undefined }), name!);
+    const written = found(await ctx.store.writeData(container!, name!, body.data, { etag: etag as string | null | undefined, containerLimit: ctx.limits.maxContainerStorage }), name!);
     ctx.webtasks.forget(container!, name!);
     sendJson(res, 200, written);
   };
@@ -102,20 +103,6 @@ function logs(ctx: RouteContext): Handler {
     await ctx.auth.manager(req, url, container!);
     ctx.hub.subscribe(container!, res);
   };
-}
-
-/**
- * `'use npm'` code gets its versioned requires installed before it is stored, so the first run
- * compiles without waiting for npm (and works where the sandbox may not run npm: `process`).
- */
-async function installModules(code: string, modules: ModuleStore): Promise<void> {
-  try {
-    await prepare(code, { store: modules, install: true });
-  } catch (error) {
-    const { code: errorCode, message } = error as { code?: unknown; message: string };
-    if (errorCode === 'ERR_COMPILE_SYNTAX') return; // the compile reports it, in the reference's words
-    throw new HttpError(400, `The webtask's modules cannot be installed: ${message}`);
-  }
 }
 
 function webtaskInput(body: Record<string, unknown>): { code?: string; url?: string; secrets?: Record<string, string>; meta?: Record<string, string> } {

@@ -10,6 +10,8 @@ export interface WebtaskSettings {
   readonly maxBodySize: number;
   /** The module store's root, for `'use npm'` where the webtask runs. */
   readonly modulesRoot: string | undefined;
+  /** Bytes of JSON one container's storage documents may hold together (the store refuses a write past it). */
+  readonly maxContainerStorage?: number | undefined;
 }
 
 /** An ad-hoc webtask's settings, from its token. */
@@ -137,15 +139,23 @@ function storage(state: CacheState, container: string, name: string): Promise<We
   const k = key(container, name);
   const known = state.storages.get(k);
   if (known) return known.promise;
+  const containerLimit = state.settings.maxContainerStorage;
   const loaded = state.store.readData(container, name).then((stored) =>
     createStorage({
       initialData: stored?.data ?? undefined,
       save: async (json) => {
-        await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), { force: true });
+        try {
+          await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), { force: true, containerLimit });
+        } catch (error) {
+          // The document took the write before the store refused it: the next request reads the store again.
+          if (state.storages.get(k) === entry) state.storages.delete(k);
+          throw error;
+        }
       },
     }),
   );
-  return bounded(state.storages, k, making(loaded, () => state.storages.delete(k))).promise;
+  const entry = making(loaded, () => state.storages.delete(k));
+  return bounded(state.storages, k, entry).promise;
 }
 
 function identify(state: CacheState, id: string): { container: string; name: string | undefined } | undefined {

@@ -65,6 +65,20 @@ export interface WriteDataOptions {
   readonly etag?: string | null | undefined;
   /** Write whatever `etag` says. */
   readonly force?: boolean | undefined;
+  /**
+   * Refuse a write that would bring the container's storage documents past this many bytes of
+   * JSON together (`ERR_STORAGE_TOO_LARGE`, `details: { container, limit, size }`). Checked and
+   * counted in one step with the write, so concurrent writes never pass it together; a write that
+   * does not grow its document always passes.
+   */
+  readonly containerLimit?: number | undefined;
+}
+
+/** What a container holds, as `usage()` counts it. */
+export interface ContainerUsage {
+  readonly webtasks: number;
+  /** The storage documents of its webtasks together, in bytes of JSON. */
+  readonly dataBytes: number;
 }
 
 /**
@@ -82,6 +96,8 @@ export interface WebtaskStore {
   list(container: string, options?: ListOptions): Promise<WebtaskRecord[]>;
   /** The containers that hold at least one webtask, sorted. */
   containers(): Promise<string[]>;
+  /** How many webtasks `container` holds and how large their storage is (zeros for an empty one). */
+  usage(container: string): Promise<ContainerUsage>;
   readData(container: string, name: string): Promise<StoredData | undefined>;
   /** Replace (`null`/`undefined`: clear) the storage document of an existing webtask. */
   writeData(container: string, name: string, data: unknown, options?: WriteDataOptions): Promise<StoredData | undefined>;

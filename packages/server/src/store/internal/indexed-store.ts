@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ExtCompilersError } from '@ext-compilers/core';
-import type { GetOptions, ListOptions, StoredData, WebtaskInput, WebtaskRecord, WebtaskStore, WriteDataOptions } from '../webtask-store.ts';
+import type { ContainerUsage, GetOptions, ListOptions, StoredData, WebtaskInput, WebtaskRecord, WebtaskStore, WriteDataOptions } from '../webtask-store.ts';
 import { checkEtag, serializeData, toStoredData } from './data.ts';
 import { createSerial, type Serial } from './serial.ts';
+import { countWrite, createDataSizes, type DataSizes, forgetSize, learnAll } from './usage.ts';
 import { type CheckedInput, checkGet, checkInput, checkList, checkName, checkWriteData, matchesMeta } from './validate.ts';
 import type { Vault } from './vault.ts';
 
@@ -48,6 +49,8 @@ interface Container {
   readonly byName: Map<string, Entry>;
   /** The entries in name order, rebuilt on the first list after a webtask was added or removed. */
   sorted: Entry[] | undefined;
+  /** The sizes of its storage documents, for `usage()` and `containerLimit`. */
+  readonly data: DataSizes;
 }
 
 /** What the store's operations share. */
@@ -76,6 +79,7 @@ export function createIndexedStore(parts: IndexedStoreParts): WebtaskStore {
     delete: (container, name) => remove(state, container, name),
     list: (container, options) => list(state, container, options),
     containers: () => containers(state),
+    usage: (container) => usage(state, container),
     readData: (container, name) => readData(state, container, name),
     writeData: (container, name, data, options) => writeData(state, container, name, data, options),
     close: () => close(state),
@@ -86,9 +90,13 @@ async function put(state: StoreState, container: string, name: string, input: We
   const key = serialKey(state, container, name);
   const content = checkInput(input);
   return state.serial.run(key, async () => {
-    const webtask = sealWebtask(state.vault, container, name, content, entryOf(state, container, name)?.stored);
+    const previous = entryOf(state, container, name)?.stored;
+    const webtask = sealWebtask(state.vault, container, name, content, previous);
     await state.backend.saveWebtask(webtask);
-    return setEntry(state.index, webtask).record;
+    const entry = setEntry(state.index, webtask);
+    // A new webtask has no storage document (a delete removes it; an open removes orphans).
+    if (previous === undefined) state.index.get(container)!.data.sizes.set(name, 0);
+    return entry.record;
   });
 }
 
@@ -135,10 +143,36 @@ async function writeData(state: StoreState, container: string, name: string, dat
   const json = serializeData(data);
   return state.serial.run(key, async (): Promise<StoredData | undefined> => {
     if (entryOf(state, container, name) === undefined) return undefined;
-    checkEtag(await state.backend.readData(container, name), settings);
-    await state.backend.saveData(container, name, json);
+    const current = await state.backend.readData(container, name);
+    checkEtag(current, settings);
+    const limit = settings.containerLimit;
+    if (limit !== undefined) await learnSizes(state, container);
+    // The entry cannot go while this step runs (a delete waits for it), nor its container with it.
+    const undo = countWrite(state.index.get(container)!.data, { container, name, current, json, limit });
+    try {
+      await state.backend.saveData(container, name, json);
+    } catch (error) {
+      undo();
+      throw error;
+    }
     return toStoredData(json);
   });
+}
+
+async function usage(state: StoreState, container: string): Promise<ContainerUsage> {
+  ready(state);
+  checkName('container', container);
+  await learnSizes(state, container);
+  const entries = state.index.get(container);
+  return { webtasks: entries?.byName.size ?? 0, dataBytes: entries?.data.bytes ?? 0 };
+}
+
+/** Read the sizes of a container's storage documents not known yet (a store opened over existing files). */
+function learnSizes(state: StoreState, container: string): Promise<void> {
+  const entries = state.index.get(container);
+  if (entries === undefined) return Promise.resolve();
+  const read = (name: string) => state.backend.readData(container, name);
+  return learnAll(entries.data, [...entries.byName.keys()], read, (name) => entries.byName.has(name));
 }
 
 async function close(state: StoreState): Promise<void> {
@@ -229,7 +263,7 @@ function toRecord(webtask: StoredWebtask): WebtaskRecord {
 function setEntry(index: Map<string, Container>, webtask: StoredWebtask): Entry {
   let container = index.get(webtask.container);
   if (container === undefined) {
-    container = { byName: new Map(), sorted: undefined };
+    container = { byName: new Map(), sorted: undefined, data: createDataSizes() };
     index.set(webtask.container, container);
   }
   const entry: Entry = { stored: webtask, record: toRecord(webtask) };
@@ -242,6 +276,7 @@ function removeEntry(index: Map<string, Container>, container: string, name: str
   const entries = index.get(container);
   if (entries === undefined) return;
   entries.byName.delete(name);
+  forgetSize(entries.data, name);
   entries.sorted = undefined;
   if (entries.byName.size === 0) index.delete(container);
 }

@@ -98,10 +98,13 @@ export function checkList(options: ListOptions | undefined): CheckedList {
 }
 
 export function checkWriteData(options: WriteDataOptions | undefined): WriteDataOptions {
-  const { etag, force } = options ?? {};
+  const { etag, force, containerLimit } = options ?? {};
   if (etag !== undefined && etag !== null && typeof etag !== 'string') throw usage('etag must be a string or null', { field: 'etag' });
   if (force !== undefined && typeof force !== 'boolean') throw usage('force must be a boolean', { field: 'force' });
-  return { etag, force };
+  if (containerLimit !== undefined && !(Number.isSafeInteger(containerLimit) && containerLimit >= 0)) {
+    throw usage('containerLimit must be a non-negative integer', { field: 'containerLimit' });
+  }
+  return { etag, force, containerLimit };
 }
 
 /** Whether `meta` has every `[key, value]` of `filters`. */
