@@ -2,7 +2,7 @@
 // 14, run by a webtask in a jailed guest, with the host's view checked where the guest's own word
 // proves nothing. The last suite shows, for one of them, the same attack succeeding in the
 // `process` sandbox.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -246,6 +246,25 @@ tenants('a container over its queue is answered 429 with Retry-After; another co
 });
 
 tenants.run();
+
+const modules = suite("jail: 'use npm' modules");
+
+modules("the host installs what a webtask requires; the guest loads it from the store, read-only", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'jail-modules-'));
+  chmodSync(root, 0o755);
+  const local = jail({ size: 2, timeout: 120_000 });
+  try {
+    const code = `'use npm';\nconst ms = require('ms@2.1.3');\nmodule.exports = (cb) => { let write; try { require('fs').writeFileSync(${JSON.stringify(join(root, 'ms', 'owned'))}, '1'); write = 'wrote'; } catch (error) { write = error.code; } cb(null, { hour: ms('1h'), write }); };`;
+    const webtask = createJobWebtask('npm', code, { container: 'npm', modulesRoot: root, timeout: 120_000 });
+    const result = await local.run({ webtask, request: get() });
+    assert.equal(json(result), { hour: 3_600_000, write: 'EROFS' });
+  } finally {
+    await local.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+modules.run();
 
 const contrast = suite('the process sandbox, for contrast: what the jail prevents');
 

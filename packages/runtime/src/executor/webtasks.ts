@@ -141,7 +141,8 @@ function scoped<T>(known: Known, id: string, environment: GuestEnvironment, work
 // One store per root in this process: its memo of what is installed is shared by every webtask.
 const moduleStores = new Map<string, ModuleStore>();
 
-function moduleStore(root: string): ModuleStore {
+/** The module store at `root`, one per root in this process. */
+export function moduleStore(root: string): ModuleStore {
   let store = moduleStores.get(root);
   if (!store) moduleStores.set(root, (store = createModuleStore({ root })));
   return store;

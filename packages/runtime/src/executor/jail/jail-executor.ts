@@ -1,4 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import { prepare } from '@ext-compilers/modules';
+import { mayUseNpm } from '../../compile/use-npm.ts';
+import { createLru } from '../../compile/cache.ts';
 import type { Executor, ExecutorOptions, JobWebtask } from '../types.ts';
+import { moduleStore } from '../webtasks.ts';
 import { createPool } from '../pool.ts';
 import { poolSettings } from '../pool-settings.ts';
 import type { Bind } from './binds.ts';
@@ -17,17 +22,40 @@ export function createJailExecutor(options: ExecutorOptions = {}): Executor {
   const settings = poolSettings(options);
   const tmpSize = options.tmpSize ?? DEFAULT_TMP_SIZE;
   if (!Number.isInteger(tmpSize) || tmpSize < 1024 * 1024) throw new TypeError('tmpSize must be an integer of at least 1 MiB');
-  // The module stores the executor's webtasks name, bound read-only into guests started after.
-  const stores = new Map<string, Bind>();
-  const note = (webtask: JobWebtask): void => {
-    const root = webtask.options.modulesRoot;
-    if (root !== undefined && !stores.has(root)) stores.set(root, { source: root, dest: root });
-  };
-  const spawn = () => spawnJail({ support, memoryLimit: settings.memoryLimit, tmpSize, binds: () => [...stores.values()] });
+  const modules = jailModules();
+  const spawn = () => spawnJail({ support, memoryLimit: settings.memoryLimit, tmpSize, binds: modules.binds });
   const pool = createPool(spawn, settings, 'jail');
   return {
-    run: (job) => (note(job.webtask), pool.run(job)),
-    serve: (job, req, res) => (note(job.webtask), pool.serve(job, req, res)),
+    run: (job) => modules.ready(job.webtask, () => pool.run(job)),
+    serve: (job, req, res) => modules.ready(job.webtask, () => pool.serve(job, req, res)),
     close: () => pool.close(),
   };
 }
+
+/**
+ * The module stores of the executor's webtasks, seen read-only by guests started after a webtask
+ * named them. A guest can neither install (no network, nothing writable) nor change an installed
+ * module: the host installs what a `'use npm'` webtask requires before its first job runs.
+ */
+function jailModules(): { binds(): Bind[]; ready<T>(webtask: JobWebtask, then: () => Promise<T>): Promise<T> } {
+  const stores = new Map<string, Bind>();
+  const prepared = createLru<Promise<unknown>>(1000);
+  return {
+    binds: () => [...stores.values()],
+    ready(webtask, then) {
+      const root = webtask.options.modulesRoot;
+      if (root === undefined) return then();
+      if (!stores.has(root)) {
+        // Bound from the first job on (a guest's binds are fixed at its start), made if missing.
+        mkdirSync(root, { recursive: true });
+        stores.set(root, { source: root, dest: root });
+      }
+      if (!mayUseNpm(webtask.code)) return then();
+      let installing = prepared.get(webtask.id);
+      // What fails to install fails again in the guest, where the compile reports it as it always does.
+      if (!installing) prepared.set(webtask.id, (installing = prepare(webtask.code, { store: moduleStore(root), install: true }).catch(() => undefined)));
+      return installing.then(then);
+    },
+  };
+}
+

@@ -66,9 +66,10 @@ function addressSpace(memoryLimit: number, typescript: boolean): number {
 function jailArguments(settings: JailSettings, entryFile: string): string[] {
   const args = ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--unshare-cgroup-try', '--disable-userns'];
   args.push('--uid', INSIDE_ID, '--gid', INSIDE_ID, '--hostname', 'webtask', '--die-with-parent', '--new-session');
+  args.push('--proc', '/proc', '--dev', '/dev', '--size', String(settings.tmpSize), '--tmpfs', '/tmp', '--chdir', '/tmp');
+  // After /tmp's own mount, so that code or a module store kept under /tmp is seen over it.
   const binds = [...nodeBinds(), ...codeBinds(entryFile), ...settings.binds()];
   for (const { source, dest } of binds) args.push('--ro-bind', source, dest);
-  args.push('--proc', '/proc', '--dev', '/dev', '--size', String(settings.tmpSize), '--tmpfs', '/tmp', '--chdir', '/tmp');
   // bwrap starts the guest with no environment but these: the IPC channel Node's fork set up on fd 3.
   args.push('--clearenv', '--setenv', 'NODE_CHANNEL_FD', '3', '--setenv', 'NODE_CHANNEL_SERIALIZATION_MODE', 'advanced', '--setenv', 'HOME', '/tmp');
   if (settings.egress) args.push('--ro-bind', settings.egress.dir, EGRESS_DIR, '--setenv', 'EXT_COMPILERS_EGRESS', `${EGRESS_DIR}/${settings.egress.socket}`);
