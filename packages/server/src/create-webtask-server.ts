@@ -9,7 +9,8 @@ import { arrivalLimits, capConnections } from './limits/connections.ts';
 import { limitsOf, type ServerLimits } from './limits/defaults.ts';
 import { createWebtaskQuota } from './limits/webtask-quota.ts';
 import { createLogHub } from './logs/log-hub.ts';
-import { createModuleGate } from './modules/module-gate.ts';
+import { admitModules } from './modules/code-installs.ts';
+import { createModuleGate, type ModuleGate } from './modules/module-gate.ts';
 import type { ModulePolicy } from './modules/module-policy.ts';
 import { createModuleRoutes } from './routes/modules-routes.ts';
 import { defaultExecutor, type ExecutorSettings } from './run/default-executor.ts';
@@ -17,6 +18,7 @@ import { createRateLimiter, type RateLimit } from './run/rate-limit.ts';
 import { createRunRoutes } from './routes/run-routes.ts';
 import { errorStatus, httpErrorOf } from './http/error-status.ts';
 import { createRouter } from './http/router.ts';
+import type { RouteContext } from './routes/route-context.ts';
 import { createTokenRoutes } from './routes/token-routes.ts';
 import { createWebtaskRoutes } from './routes/webtask-routes.ts';
 import { createWebtasks } from './run/webtask-cache.ts';
@@ -76,13 +78,14 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY;
   const gate = createModuleGate(options.modulePolicy, options.modules);
   const hub = createLogHub(limits);
-  const webtasks = createWebtasks(store, { timeout, maxBodySize, modulesRoot: options.modules?.root, maxContainerStorage: limits.maxContainerStorage });
+  const admitCode = codeAdmission(options.modules, gate);
+  const webtasks = createWebtasks(store, { timeout, maxBodySize, modulesRoot: options.modules?.root, maxContainerStorage: limits.maxContainerStorage, admitCode: admitCode && ((code) => admitCode(code, TENANT)) });
   const owned = options.executor === undefined;
   const executor = options.executor ?? defaultExecutor(options, { timeout, logger, webtasks, hub });
   const auth = createAuthenticator(tokens, adminToken);
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
   const quota = createWebtaskQuota(store, limits.maxWebtasks);
-  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules, gate, quota, limits };
+  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules, gate, quota, limits, admitCode };
   const run = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
   const handle = createRouter([...createWebtaskRoutes(context), ...run.routes, ...createTokenRoutes(context), ...createModuleRoutes(context)]);
 
@@ -101,6 +104,14 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
     if (owned) void executor.close();
   });
   return server;
+}
+
+// Who wrote a stored webtask's code is not known when it runs: it is held to a tenant's rule.
+const TENANT = { admin: false };
+
+/** The check of code about to run (see `admitModules`), where there is a module store. */
+function codeAdmission(modules: ModuleStore | undefined, gate: ModuleGate): RouteContext['admitCode'] {
+  return modules && ((code, caller) => admitModules(code, modules, gate, caller));
 }
 
 /** Every failed request's one answer: its error's status and message (a 500's logged, not told). */

@@ -20,19 +20,20 @@ const roots: string[] = [];
 const servers: Server[] = [];
 
 /** A module store holding ms@2.1.3 (as an install leaves it), and a server over it; a tenant token for `acme`. */
-async function serve(modulePolicy: ModulePolicy | undefined): Promise<{ base: string; tenant: string }> {
+async function serve(modulePolicy: ModulePolicy | undefined): Promise<{ base: string; tenant: string; modules: string }> {
   const root = mkdtempSync(join(tmpdir(), 'server-module-policy-'));
   roots.push(root);
   const modules = join(root, 'modules');
   mkdirSync(join(modules, 'ms', '2.1.3', 'node_modules', 'ms'), { recursive: true });
   writeFileSync(join(modules, 'ms', '2.1.3', 'node_modules', 'ms', 'package.json'), '{"name":"ms","version":"2.1.3"}');
+  writeFileSync(join(modules, 'ms', '2.1.3', 'node_modules', 'ms', 'index.js'), "module.exports = () => 'ms from the store';");
   writeFileSync(join(modules, 'packages.json'), '{"ms":["2.1.3"]}');
   const tokens = createTokenService(generateKeys());
   const store = createModuleStore({ root: modules, npm: 'false' });
   const server = createWebtaskServer({ store: createMemoryStore(), tokens, adminToken: ADMIN, sandbox: 'in-process', modules: store, modulePolicy, logger: { error() {} } });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tenant: await tokens.issue({ ten: 'acme' }) };
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tenant: await tokens.issue({ ten: 'acme' }), modules };
 }
 
 test.after(async () => {
@@ -50,7 +51,12 @@ async function create(base: string, token: string, code: string): Promise<{ stat
   return { status: response.status, message: ((await response.json()) as { message?: string }).message };
 }
 
-const npmCode = (spec: string) => `'use npm';\nconst m = require('${spec}');\nmodule.exports = (cb) => cb(null, typeof m);\n`;
+const npmCode = (spec: string) => `'use npm';\nconst m = require('${spec}');\nmodule.exports = (cb) => cb(null, { said: m() });\n`;
+
+async function adhoc(base: string, token: string, code: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${base}/api/run/acme`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: code, signal: AbortSignal.timeout(10_000) });
+  return { status: response.status, body: await response.json() };
+}
 
 test('without a policy: the admin installs; a tenant installs nothing, and may still list and use what is there', async () => {
   const { base, tenant } = await serve(undefined);
@@ -97,6 +103,17 @@ test('maxBytes: once the store holds that much, tenants install nothing more', a
   assert.is(refused.status, 403);
   assert.match(refused.body.message, /^The module store holds \d+ bytes, at its limit of 10 bytes for tenant installs: ask the server's admin\.$/);
   assert.is((await install(base, ADMIN, [{ name: 'lodash', version: '4.17.21' }])).status, 200);
+});
+
+test('code about to run is held to the same rule: ad-hoc code, and stored code whose versions left the store', async () => {
+  const { base, tenant, modules } = await serve(POLICY);
+  const refused = await adhoc(base, tenant, npmCode('left-pad@2.0.0'));
+  assert.equal(refused, { status: 403, body: { code: 403, error: 'Forbidden.', message: "The server's module policy does not allow left-pad@2.0.0: ask its admin to install it, or to allow it." } });
+  assert.equal(await adhoc(base, tenant, npmCode('ms@2.1.3')), { status: 200, body: { said: 'ms from the store' } });
+  assert.equal(await create(base, ADMIN, npmCode('ms@2.1.3')), { status: 200, message: undefined });
+  writeFileSync(join(modules, 'packages.json'), '{}');
+  const ran = await fetch(`${base}/api/run/acme/w`, { signal: AbortSignal.timeout(10_000) });
+  assert.equal([ran.status, ((await ran.json()) as { message: string }).message], [403, "The server's module policy does not allow ms@2.1.3: ask its admin to install it, or to allow it."]);
 });
 
 test('checkModulePolicy: a copy of a good policy; a TypeError naming what is wrong', () => {

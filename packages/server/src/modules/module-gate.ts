@@ -1,7 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModuleStore } from '@ext-compilers/modules';
-import type { Caller } from '../auth/authenticator.ts';
 import { HttpError } from '../http/http-error.ts';
 import { type AllowRule, allows, type ModulePolicy, policyRules } from './module-policy.ts';
 
@@ -11,7 +10,7 @@ export interface ModuleGate {
    * Throws 403 unless `caller` may have `wanted` installed: the admin always; a tenant only with a
    * policy that allows every one of them, while the store is under the policy's `maxBytes`.
    */
-  admit(caller: Caller, wanted: readonly { name: string; version: string }[]): Promise<void>;
+  admit(caller: { readonly admin: boolean }, wanted: readonly { name: string; version: string }[]): Promise<void>;
   /** An install ended: the store's size is measured again before the next tenant install. */
   installed(): void;
 }

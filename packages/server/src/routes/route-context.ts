@@ -28,6 +28,8 @@ export interface RouteContext {
   /** Each container's webtask count. */
   quota: WebtaskQuota;
   limits: ServerLimits;
+  /** Refuses code about to run that requires module versions its caller may not have installed (`undefined`: no module store). */
+  admitCode: ((code: string, caller: { readonly admin: boolean }) => Promise<void>) | undefined;
 }
 
 export function webtaskUrl(base: string, container: string, name: string): string {

@@ -55,10 +55,12 @@ function runNamed(ctx: RunContext, req: IncomingMessage, res: ServerResponse, co
 function adhoc(ctx: RunContext): Handler {
   return async (req, res, url, [container]) => {
     limit(ctx.limiter, container!);
-    const verified = (await ctx.auth.caller(req, url, container)).verified;
+    const caller = await ctx.auth.caller(req, url, container);
+    const verified = caller.verified;
     const body = await readBytes(req, ctx.maxBodySize);
     const code = verified?.url !== undefined ? await fetchCode(verified.url) : body.toString();
     if (code.trim() === '') throw new HttpError(400, 'No code to run: send it as the request body, or use a token with a url.');
+    await ctx.admitCode?.(code, caller);
     const webtask: JobWebtask = ctx.webtasks.adhoc(container!, code, {
       params: verified?.params ?? {},
       secrets: verified?.secrets ?? {},

@@ -12,6 +12,8 @@ export interface WebtaskSettings {
   readonly modulesRoot: string | undefined;
   /** Bytes of JSON one container's storage documents may hold together (the store refuses a write past it). */
   readonly maxContainerStorage?: number | undefined;
+  /** Called with a stored webtask's code (its own or fetched from its `url`) before its first job; throws to refuse it. */
+  readonly admitCode?: ((code: string) => Promise<void>) | undefined;
 }
 
 /** An ad-hoc webtask's settings, from its token. */
@@ -107,6 +109,7 @@ function job(state: CacheState, current: WebtaskRecord, decrypted: () => Promise
 /** The job webtask of a stored webtask's version, its code fetched when it has a `url`. */
 async function storedJob(settings: WebtaskSettings, record: WebtaskRecord): Promise<JobWebtask> {
   const code = record.code ?? (await fetchCode(record.url!));
+  await settings.admitCode?.(code);
   // The id names this version: a guest keeps the compiled function under it.
   const id = JSON.stringify(['webtask', record.container, record.name, record.version]);
   return createJobWebtask(id, code, {
