@@ -16,6 +16,7 @@ export {
 } from './create-executor.ts';
 export { type JailSupport, jailSupport } from './executor/jail/support.ts';
 export { createJobWebtask, type JobWebtaskOptions } from './create-job-webtask.ts';
+export { type EgressAllow, egressDecision, guardedLookup, parseEgressAllow } from './executor/egress/decision.ts';
 export { type CreateServerOptions, createServer } from './create-server.ts';
 export {
   type CreateStorageOptions,

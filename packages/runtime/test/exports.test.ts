@@ -13,7 +13,11 @@ test('the public surface of @ext-compilers/runtime', async () => {
     'createNodejsCompiler',
     'createServer',
     'createStorage',
+    'egressDecision',
+    'guardedLookup',
+    'jailSupport',
     'nodejsCompiler',
+    'parseEgressAllow',
     'simulate',
   ]);
 });
