@@ -8,19 +8,20 @@ export interface Bind {
   dest: string;
 }
 
-let nodeBindsMemo: Bind[] | undefined;
+const programBinds = new Map<string, Bind[]>();
 
 /**
- * The Node binary (at its real path and at the path this process knows it by) and the shared
- * libraries it loads, as `ldd` lists them: the only system files a guest sees.
+ * A program (at its real path and at the path given) and the shared libraries it loads, as `ldd`
+ * lists them: Node, and as root bubblewrap and setpriv, are the only system files a guest sees.
  */
-export function nodeBinds(): Bind[] {
-  if (nodeBindsMemo) return nodeBindsMemo;
-  const node = realpathSync(process.execPath);
-  const binds: Bind[] = [{ source: node, dest: node }];
-  if (process.execPath !== node) binds.push({ source: node, dest: process.execPath });
-  for (const library of sharedLibraries(node)) binds.push({ source: realpathSync(library), dest: library });
-  nodeBindsMemo = binds;
+export function programWithLibraries(program: string): Bind[] {
+  let binds = programBinds.get(program);
+  if (binds) return binds;
+  const real = realpathSync(program);
+  binds = [{ source: real, dest: real }];
+  if (program !== real) binds.push({ source: real, dest: program });
+  for (const library of sharedLibraries(real)) binds.push({ source: realpathSync(library), dest: library });
+  programBinds.set(program, binds);
   return binds;
 }
 

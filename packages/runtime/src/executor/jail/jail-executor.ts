@@ -23,7 +23,7 @@ export function createJailExecutor(options: ExecutorOptions = {}): Executor {
   const tmpSize = options.tmpSize ?? DEFAULT_TMP_SIZE;
   if (!Number.isInteger(tmpSize) || tmpSize < 1024 * 1024) throw new TypeError('tmpSize must be an integer of at least 1 MiB');
   const modules = jailModules();
-  const spawn = () => spawnJail({ support, memoryLimit: settings.memoryLimit, tmpSize, binds: modules.binds });
+  const spawn = () => spawnJail({ bwrap: support.bwrap!, memoryLimit: settings.memoryLimit, tmpSize, binds: modules.binds });
   const pool = createPool(spawn, settings, 'jail');
   return {
     run: (job) => modules.ready(job.webtask, () => pool.run(job)),

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { JAIL_UID_BASE, hasSetpriv, jailCommand } from './command.ts';
 
 /** What this machine can enforce for the `jail` sandbox, as `ext-compilers doctor` reports it. */
 export interface JailSupport {
@@ -18,18 +19,6 @@ export interface JailSupport {
   problem: string | undefined;
 }
 
-/**
- * The first host uid of jailed guests when the server runs as root: guest `n` runs as
- * `JAIL_UID_BASE + n`, a uid of its own (never root, never the server's). A server that is not
- * root runs its guests under its own uid, mapped to another inside their user namespace.
- */
-export const JAIL_UID_BASE = 100_000;
-
-/** The uid and gid a probe or a guest is started with: its own when this process is root. */
-export function guestIdentity(index: number): { uid: number; gid: number } | undefined {
-  return process.getuid?.() === 0 ? { uid: JAIL_UID_BASE + index, gid: JAIL_UID_BASE + index } : undefined;
-}
-
 let probed: JailSupport | undefined;
 
 /** Probe once per process (a bubblewrap start, ~10 ms) what the jail needs; later calls answer the same. */
@@ -45,10 +34,14 @@ function probe(): JailSupport {
   if (process.platform !== 'linux') return { ...base, ok: false, bwrap: undefined, userNamespaces: false, problem: `the jail needs Linux (this is ${process.platform})` };
   const bwrap = onPath('bwrap');
   if (!bwrap) return { ...base, ok: false, bwrap, userNamespaces: false, problem: 'bubblewrap is not installed: apt-get install -y bubblewrap (Debian/Ubuntu) or dnf install bubblewrap' };
-  const tried = spawnSync(bwrap, ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--die-with-parent', '--ro-bind', '/', '/', 'true'], { ...guestIdentity(0), timeout: 5000, encoding: 'utf8' });
+  if (process.getuid?.() === 0 && !hasSetpriv()) return { ...base, ok: false, bwrap, userNamespaces: false, problem: 'setpriv is missing (a root server drops to each guest\'s uid with it): apt-get install -y util-linux' };
+  // The jail itself, as a guest gets it, running this Node: namespaces, binds, limits, uid.
+  const spec = { bwrap, uid: JAIL_UID_BASE, addressSpace: 2 ** 31, tmpSize: 1024 * 1024, entryFile: undefined, binds: [], env: {}, command: [process.execPath, '-e', 'process.exit(process.getuid() === 1000 ? 0 : 3)'] };
+  const { file, args } = jailCommand(spec);
+  const tried = spawnSync(file, args, { env: {}, timeout: 10_000, encoding: 'utf8' });
   if (tried.status === 0) return { ...base, ok: true, bwrap, userNamespaces: true, problem: undefined };
   const said = (tried.stderr || tried.error?.message || `exit ${tried.status}`).trim().split('\n')[0];
-  return { ...base, ok: false, bwrap, userNamespaces: false, problem: `bubblewrap cannot create namespaces here (${said}): allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0)` };
+  return { ...base, ok: false, bwrap, userNamespaces: false, problem: `bubblewrap cannot start a jailed Node here (${said}): allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0) and install Node where the jail's uid can read it` };
 }
 
 function onPath(program: string): string | undefined {
