@@ -13,6 +13,7 @@ const test = suite('cli: usage');
 const VERBS = [
   'start',
   'serve',
+  'doctor',
   'init',
   'create',
   'update',
@@ -111,7 +112,7 @@ test('an unknown option, a missing value, a missing or extra argument: one line,
     [['rm'], 'ext-compilers: "rm" needs NAME: run "ext-compilers rm --help".'],
     [['rm', 'a', 'b'], 'ext-compilers: unexpected argument "b" for "rm": run "ext-compilers rm --help".'],
     [['ls', '--limit', 'many'], 'ext-compilers: --limit must be a whole number, not "many": run "ext-compilers ls --help".'],
-    [['start', '--sandbox', 'vm'], 'ext-compilers: --sandbox must be one of worker, process, in-process, not "vm".'],
+    [['start', '--sandbox', 'vm'], 'ext-compilers: --sandbox must be one of jail, process, worker, in-process, not "vm".'],
     [['hook', 'create', 'on-login', 'x.js'], 'ext-compilers: unknown hook type "on-login": use one of credentials-exchange, password-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message.'],
     [['init', '--url', 'http://127.0.0.1:1'], 'ext-compilers: "init" needs --token: run "ext-compilers init --help".'],
   ];

@@ -9,7 +9,7 @@ import { pairs, readUserFile, secretsOf } from '../internal/inputs.ts';
 import { note, out } from '../internal/io.ts';
 import { listen, untilSignal } from '../internal/listen.ts';
 import { cliHome } from '../internal/profile.ts';
-import { sandboxOf } from './start.ts';
+import { sandboxOf } from '../internal/sandbox.ts';
 
 const DEBOUNCE = 100;
 
@@ -35,7 +35,7 @@ export const serve: Command = {
     'parse-body': { type: 'boolean', description: 'always parse the body (pb=1; default: by the function arity)' },
     'no-merge': { type: 'boolean', description: 'do not merge the parsed body into ctx.data' },
     'storage-file': { type: 'string', value: 'FILE', description: 'persist ctx.storage to this JSON file' },
-    sandbox: { type: 'string', value: 'KIND', description: 'where the code runs: in-process, worker or process', default: 'in-process' },
+    sandbox: { type: 'string', value: 'KIND', description: 'where the code runs: in-process, worker, process or jail', default: 'in-process' },
     modules: { type: 'string', value: 'DIR', description: "the module store for 'use npm' (default: ~/.ext-compilers/modules, or $EXT_COMPILERS_HOME/modules)" },
   },
   examples: ['ext-compilers serve hello.js', 'ext-compilers serve hook.js --meta wt-compiler=ext-compilers/client-credentials-exchange --secret auth0-extension-secret=s3cret'],

@@ -1,47 +1,42 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type { Sandbox } from '@ext-compilers/runtime';
+import { jailSupport, type Sandbox } from '@ext-compilers/runtime';
 import { type OpenedServer, openServer } from '@ext-compilers/server';
-import type { Command, Parsed } from '../internal/command.ts';
-import { CliError, EXIT, usageError } from '../internal/errors.ts';
+import type { Command } from '../internal/command.ts';
+import { CliError, EXIT } from '../internal/errors.ts';
 import { note, out } from '../internal/io.ts';
 import { listen, untilSignal } from '../internal/listen.ts';
+import { startSandbox } from '../internal/sandbox.ts';
+import { START_OPTIONS, serverOptionsOf } from '../internal/start-options.ts';
 
-const SANDBOXES = ['worker', 'process', 'in-process'];
 const DEFAULT_PORT = 8721;
 const EXAMPLE_CONTAINER = 'demo';
-
-export function sandboxOf(parsed: Parsed, fallback: Sandbox): Sandbox {
-  const sandbox = parsed.string('sandbox') ?? fallback;
-  if (!SANDBOXES.includes(sandbox)) throw usageError(`--sandbox must be one of ${SANDBOXES.join(', ')}, not "${sandbox}".`);
-  return sandbox as Sandbox;
-}
 
 export const start: Command = {
   name: 'start',
   summary: 'Start the multi-tenant webtask server over a data directory.',
   description:
-    'On the first start the data directory gets its keys and an admin token (printed once, and kept in <data>/admin-token, mode 0600). Stop with Ctrl-C. Port 0 picks a free port; the URL printed is the real one.',
+    "On the first start the data directory gets its keys and an admin token (printed once, and kept in <data>/admin-token, mode 0600). Stop with Ctrl-C. Port 0 picks a free port; the URL printed is the real one. Webtasks run in the jail: each container's guests in bubblewrap, apart from the other containers and from this server; \"ext-compilers doctor\" tells whether this machine can run it.",
   options: {
     port: { type: 'integer', short: 'p', value: 'PORT', description: 'the port to listen on', default: String(DEFAULT_PORT) },
     host: { type: 'string', value: 'HOST', description: 'the address to listen on', default: '127.0.0.1' },
     data: { type: 'string', short: 'd', value: 'DIR', description: 'the data directory (webtasks, keys, admin token, modules)', default: '.ext-compilers' },
-    sandbox: { type: 'string', value: 'KIND', description: 'where webtasks run: worker, process or in-process', default: 'worker' },
-    workers: { type: 'integer', value: 'N', description: 'the size of the worker or process pool', default: 'CPUs - 1' },
-    timeout: { type: 'integer', value: 'MS', description: 'the time limit of each run', default: '20000' },
     'public-url': { type: 'string', value: 'URL', description: 'the base of webtask URLs (behind a proxy)' },
     'no-modules': { type: 'boolean', description: "no module store ('use npm' and /api/env/node/modules off)" },
+    ...START_OPTIONS,
   },
-  examples: ['ext-compilers start', 'ext-compilers start --port 0 --data /tmp/ext-data --sandbox process'],
+  examples: ['ext-compilers start', 'ext-compilers start --port 0 --data /tmp/ext-data --max-webtasks 20 --module-policy policy.json', 'ext-compilers start --sandbox worker --trust-code   # one tenant, trusted code'],
   async run(parsed) {
-    const sandbox = sandboxOf(parsed, 'worker');
+    const limits = await serverOptionsOf(parsed);
+    const { sandbox, warnings } = startSandbox(parsed, jailSupport);
     const data = resolve(parsed.string('data') ?? '.ext-compilers');
     const host = parsed.string('host') ?? '127.0.0.1';
+    for (const line of warnings) note(line);
     let opened: OpenedServer;
     try {
-      opened = await openServer({ data, sandbox, workers: parsed.integer('workers'), timeout: parsed.integer('timeout'), publicUrl: parsed.string('public-url'), modules: parsed.flag('no-modules') ? false : undefined });
+      opened = await openServer({ ...limits, data, sandbox, publicUrl: parsed.string('public-url'), modules: parsed.flag('no-modules') ? false : undefined });
     } catch (error) {
-      throw new CliError(`cannot open the data directory ${data}: ${(error as Error).message}`, EXIT.failure, { cause: error });
+      throw new CliError(`cannot start the server over ${data}: ${(error as Error).message}`, EXIT.failure, { cause: error });
     }
     try {
       await listen(opened.server, parsed.integer('port') ?? DEFAULT_PORT, host);
@@ -51,7 +46,7 @@ export const start: Command = {
     }
     // Listening for the signal before saying "Press Ctrl-C": a Ctrl-C right after the line must stop us cleanly.
     const stopped = untilSignal();
-    greet(opened, urlOf(opened.server.address() as AddressInfo));
+    greet(opened, urlOf(opened.server.address() as AddressInfo), sandbox);
     await stopped;
     note('Stopping…');
     await opened.close();
@@ -64,10 +59,10 @@ function urlOf(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-function greet(opened: OpenedServer, url: string): void {
+function greet(opened: OpenedServer, url: string, sandbox: Sandbox): void {
   // Under `npm start` the command is not on PATH, but npx finds the workspace's bin.
   const program = process.env.npm_lifecycle_event ? 'npx ext-compilers' : 'ext-compilers';
-  out(`ext-compilers server listening on ${url}`);
+  out(`ext-compilers server listening on ${url} (sandbox: ${sandbox})`);
   if (!opened.created) {
     out(`Admin token: in ${opened.adminTokenFile}`);
     out(`Set up the CLI: ${program} init --url ${url} --token "$(cat ${opened.adminTokenFile})" --container ${EXAMPLE_CONTAINER}`);

@@ -12,6 +12,8 @@ export interface OptionSpec {
   value?: string;
   /** Shown in the help; applied by the handler (so `undefined` means "not given"). */
   default?: string;
+  /** The help lists the option under this heading (`Limits per container`), after the ungrouped ones. */
+  group?: string;
 }
 
 export interface ArgumentSpec {
@@ -79,7 +81,7 @@ export function parse(command: Command, argv: string[]): Parsed {
   // Whole numbers are checked before the handler runs: bad usage never costs a request.
   for (const [name, spec] of Object.entries(specs)) {
     const raw = values[name];
-    if (spec.type === 'integer' && typeof raw === 'string' && !/^\d{1,9}$/.test(raw)) {
+    if (spec.type === 'integer' && typeof raw === 'string' && !/^\d{1,15}$/.test(raw)) {
       throw usageError(`--${name} must be a whole number, not "${raw}": run "ext-compilers ${command.name} --help".`);
     }
   }
@@ -147,13 +149,26 @@ export function helpOf(command: Command): string {
   if (command.args?.length) {
     lines.push('', 'Arguments:', ...columns(command.args.map((spec) => [spec.name, spec.description])));
   }
-  const own = { ...command.options, help: HELP_OPTION };
-  lines.push('', 'Options:', ...columns(Object.entries(own).map(([name, spec]) => optionRow(name, spec))));
+  const groups = optionGroups({ ...command.options, help: HELP_OPTION });
+  // One column width for every group, so the descriptions line up down the whole help.
+  const width = Math.max(...groups.flatMap(([, specs]) => specs.map(([name, spec]) => optionRow(name, spec)[0].length)));
+  for (const [heading, specs] of groups) lines.push('', `${heading}:`, ...columns(specs.map(([name, spec]) => optionRow(name, spec)), width));
   if (command.client) {
     lines.push('', 'Connection options:', ...columns(Object.entries(CONNECTION_OPTIONS).map(([name, spec]) => optionRow(name, spec))));
   }
   if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((example) => `  ${example}`));
   return lines.join('\n');
+}
+
+/** The options by heading: the ungrouped ones under `Options`, then each group in order of first appearance. */
+function optionGroups(options: Record<string, OptionSpec>): [string, [string, OptionSpec][]][] {
+  const groups = new Map<string, [string, OptionSpec][]>([['Options', []]]);
+  for (const [name, spec] of Object.entries(options)) {
+    const heading = spec.group ?? 'Options';
+    if (!groups.has(heading)) groups.set(heading, []);
+    groups.get(heading)!.push([name, spec]);
+  }
+  return [...groups];
 }
 
 function optionRow(name: string, spec: OptionSpec): [string, string] {
@@ -162,7 +177,7 @@ function optionRow(name: string, spec: OptionSpec): [string, string] {
   return [flag, notes.length ? `${spec.description} (${notes.join('; ')})` : spec.description];
 }
 
-export function columns(rows: [string, string][]): string[] {
-  const width = Math.max(...rows.map(([left]) => left.length));
+export function columns(rows: [string, string][], least = 0): string[] {
+  const width = Math.max(least, ...rows.map(([left]) => left.length));
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
 }

@@ -1,0 +1,155 @@
+// `ext-compilers start`: which sandbox it runs and what it refuses, its limits in --help and on a
+// live server. A machine without the jail is made by a PATH without bubblewrap (jailSupport looks
+// for it there), so both paths run on any machine. Servers bind 127.0.0.1, port 0.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jailSupport } from '@ext-compilers/runtime';
+import { assertBuilt, envWith, launch, type Running, run, setUp, tempDir, within } from './helpers.ts';
+
+const test = suite('cli: start');
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+/** The environment of a machine without bubblewrap. */
+let noJail: NodeJS.ProcessEnv;
+let data = 0;
+const running: Running[] = [];
+
+const setup = setUp(() => {
+  assertBuilt();
+  dir = tempDir('start');
+  env = envWith(join(dir, 'home'));
+  mkdirSync(join(dir, 'empty-path'));
+  noJail = { ...env, PATH: join(dir, 'empty-path') };
+});
+test.before(setup.before);
+test.after(async () => {
+  for (const server of running) await server.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const dataDir = () => join(dir, `data-${data++}`);
+
+/** Start a server; resolves once it says it listens, with its URL and the sandbox it names. */
+async function started(args: string[], environment = env): Promise<{ server: Running; url: string; sandbox: string }> {
+  const server = launch(['start', '--port', '0', '--data', dataDir(), '--workers', '2', ...args], { env: environment });
+  running.push(server);
+  const [, url, sandbox] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+) \(sandbox: ([a-z-]+)\)/, 20_000);
+  await server.waitFor(/Press Ctrl-C to stop\./);
+  return { server, url: url!, sandbox: sandbox! };
+}
+
+/** Exactly one line on stderr. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  assert.is(lines.length, 1, `one line on stderr, got:\n${stderr}`);
+  return lines[0]!;
+}
+
+const NO_BWRAP = 'bubblewrap is not installed: apt-get install -y bubblewrap (Debian/Ubuntu) or dnf install bubblewrap';
+
+test('--help shows every limit with its default', async () => {
+  setup.ready();
+  const { code, stdout } = await run(['start', '--help'], { env });
+  assert.is(code, 0);
+  const defaults: Record<string, string> = {
+    sandbox: 'jail; process, with a warning, where the jail cannot run',
+    workers: '2 × CPUs, at least 2',
+    'container-guests': 'half of --workers, at least 1',
+    'container-queue': '64',
+    'memory-limit': '128',
+    'tmp-size': '16 MiB = 16777216',
+    timeout: '20000',
+    'max-body-size': '1 MiB = 1048576',
+    'max-response-size': '6 MiB = 6291456',
+    'log-lines': '1000',
+    'log-bytes': '1 MiB = 1048576',
+    'max-webtasks': '100',
+    'max-container-storage': '10 MiB = 10485760',
+    'max-container-log-streams': '10',
+    'max-connections': '1024',
+    'headers-timeout': '10000',
+    'request-timeout': '30000',
+    'max-log-streams': '100',
+    'module-policy': 'only the admin installs',
+  };
+  for (const [flag, value] of Object.entries(defaults)) {
+    const row = stdout.split('\n').find((line) => line.trimStart().startsWith(`--${flag} `));
+    assert.ok(row?.endsWith(`(default: ${value})`), `--${flag}: ${row}`);
+  }
+  for (const heading of ['Sandbox:', 'Limits of a run:', 'Limits of a container:', 'Limits of the server:']) assert.match(stdout, `\n${heading}\n`);
+  assert.match(stdout, /--trust-code +allow --sandbox worker or in-process/);
+  assert.match(stdout, /--allow-egress CIDR\|HOST:PORT +jail: .*\(repeatable\)/);
+});
+
+test('refused before anything starts: one line each, with its exit code', async () => {
+  setup.ready();
+  writeFileSync(join(dir, 'bad-policy.json'), '{ "allow": "lodash" }');
+  const cases: [string[], number, string][] = [
+    [['--sandbox', 'worker'], 2, "ext-compilers: --sandbox worker runs every tenant's code in threads of the server's process, unisolated from the server and from each other: add --trust-code if all the code this server runs is trusted (one tenant), or use the jail."],
+    [['--sandbox', 'in-process'], 2, "ext-compilers: --sandbox in-process runs every tenant's code in the server's own process, unisolated from the server and from each other: add --trust-code if all the code this server runs is trusted (one tenant), or use the jail."],
+    [['--sandbox', 'vm'], 2, 'ext-compilers: --sandbox must be one of jail, process, worker, in-process, not "vm".'],
+    [['--sandbox', 'process', '--require-jail'], 2, 'ext-compilers: --require-jail and --sandbox process contradict each other: drop one.'],
+    [['--workers', '1'], 2, 'ext-compilers: --workers must be at least 2, not 1: run "ext-compilers start --help".'],
+    [['--tmp-size', '4096'], 2, 'ext-compilers: --tmp-size must be at least 1048576, not 4096: run "ext-compilers start --help".'],
+    [['--max-webtasks', '0'], 2, 'ext-compilers: --max-webtasks must be at least 1, not 0: run "ext-compilers start --help".'],
+    [['--allow-egress', '10.0.0.0/8,'], 2, 'ext-compilers: --allow-egress takes a CIDR, an IP or HOST:PORT (comma-separated, or the flag repeated), not an empty entry.'],
+    [['--module-policy', join(dir, 'missing.json')], 5, `ext-compilers: no such module policy: ${join(dir, 'missing.json')}: check the path.`],
+    [['--module-policy', join(dir, 'bad-policy.json')], 2, `ext-compilers: the module policy ${join(dir, 'bad-policy.json')} is not one: modulePolicy must be { allow: string[], maxBytes?: number }.`],
+  ];
+  for (const [args, exit, message] of cases) {
+    const { code, stdout, stderr } = await run(['start', '--port', '0', '--data', dataDir(), ...args], { env });
+    assert.is(oneLine(stderr), message, args.join(' '));
+    assert.equal([code, stdout], [exit, ''], args.join(' '));
+  }
+});
+
+test('without the jail: --require-jail and --sandbox jail refuse with the reason (exit 1)', async () => {
+  setup.ready();
+  for (const args of [['--require-jail'], ['--sandbox', 'jail']]) {
+    const { code, stdout, stderr } = await run(['start', '--port', '0', '--data', dataDir(), ...args], { env: noJail });
+    assert.equal([code, stdout, oneLine(stderr)], [1, '', `ext-compilers: the jail sandbox cannot run on this machine: ${NO_BWRAP}.`], args.join(' '));
+  }
+});
+
+test('without the jail, by default: what is missing in one line, a warning, then the process sandbox serving', () => {
+  setup.ready();
+  return within(60_000, (async () => {
+    const { server, url, sandbox } = await started(['--max-webtasks', '1'], noJail);
+    assert.is(sandbox, 'process');
+    assert.equal(server.stderr().split('\n').slice(0, 2), [
+      `ext-compilers: the jail sandbox cannot run on this machine: ${NO_BWRAP}.`,
+      "ext-compilers: warning: running the process sandbox instead: tenants are NOT isolated from each other nor from this server's files (their code runs as this user, reads what it can read, and reaches any address); --require-jail refuses to start without the jail.",
+    ]);
+    const token = /\n {2}(ecadm_[\w-]{43})\n/.exec(server.stdout())![1]!;
+    const put = (name: string) =>
+      fetch(`${url}/api/webtask/demo/${name}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: 'module.exports = (cb) => cb(null, { ran: true });' }) });
+    assert.is((await put('one')).status, 200);
+    const second = await put('two');
+    assert.equal([second.status, ((await second.json()) as { message: string }).message], [403, 'Container demo has reached its limit of 1 webtasks: delete one to create another.']);
+    assert.equal(await (await fetch(`${url}/api/run/demo/one`)).json(), { ran: true });
+  })());
+});
+
+test('--trust-code --sandbox worker: starts quietly, and says which sandbox it runs', () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    const { server, sandbox } = await started(['--trust-code', '--sandbox', 'worker']);
+    assert.equal([sandbox, server.stderr()], ['worker', '']);
+  })());
+});
+
+test('by default: the jail where this machine runs it, quietly; else the process sandbox with the two lines', () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    const { server, sandbox } = await started([]);
+    const support = jailSupport();
+    assert.is(sandbox, support.ok ? 'jail' : 'process');
+    if (support.ok) assert.is(server.stderr(), '');
+    else assert.match(server.stderr(), `ext-compilers: the jail sandbox cannot run on this machine: ${support.problem}.\n`);
+  })());
+});
+
+test.run();
