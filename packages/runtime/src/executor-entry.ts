@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GUEST_MARKER } from './executor/guest-entry.ts';
 import { serveGuest } from './executor/guest.ts';
+import { installEgressClient } from './executor/egress/client.ts';
 import type { GuestMessage, HostMessage } from './executor/types.ts';
 
 /** Whether this module is serving as an executor's guest (a worker thread or a child process). */
@@ -16,6 +17,12 @@ function start(): boolean {
   }
   if (process.send && process.argv.includes(GUEST_MARKER)) {
     const send = process.send.bind(process);
+    // In a jail: the network is the host's egress gate, before any user code runs.
+    const gate = process.env.EXT_COMPILERS_EGRESS;
+    if (gate !== undefined) {
+      delete process.env.EXT_COMPILERS_EGRESS;
+      installEgressClient(gate);
+    }
     // Orphaned by a host that died: nothing can reach this child any more.
     process.on('disconnect', () => process.exit(0));
     serveGuest({ send: (message: GuestMessage) => void send(message), onMessage: (listener) => void process.on('message', (message) => listener(message as HostMessage | HostMessage[])) });

@@ -25,7 +25,7 @@ function run(executor: Executor, code: string, container = 'mallory', url = '/')
 const probing = (probe: string): string => `
 module.exports = async (ctx, cb) => {
   try { cb(null, { value: await (async () => { ${probe} })() }); }
-  catch (error) { cb(null, { error: error.code || error.message }); }
+  catch (error) { cb(null, { error: error.code || (error.cause && error.cause.code) || error.message }); }
 };`;
 
 /** The processes on this host under this one (by name and uid): the guests, seen from outside. */
@@ -248,6 +248,41 @@ tenants('a container over its queue is answered 429 with Retry-After; another co
 });
 
 tenants.run();
+
+const egress = suite('jail: the way out is the host\'s gate');
+
+egress('fetch and http.get reach a loopback server only when --allow-egress admits it; refused ones never connect', async () => {
+  let connections = 0;
+  const server = createHttpServer((req, res) => res.end(`hello ${req.url}`));
+  server.on('connection', () => void connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const reports: { container: string; refused?: string | undefined; received: number }[] = [];
+  const code = probing(`
+    const viaFetch = await (await fetch('http://127.0.0.1:${port}/fetch')).text();
+    const viaHttp = await new Promise((resolve, reject) => require('http').get('http://127.0.0.1:${port}/http', (res) => { let text = ''; res.on('data', (c) => (text += c)); res.on('end', () => resolve(text)); }).on('error', reject));
+    return [viaFetch, viaHttp];`);
+  const allowed = jail({ size: 2, allowEgress: [`127.0.0.1:${port}`], onEgress: (report) => void reports.push(report) });
+  const closed = jail({ size: 2, onEgress: (report) => void reports.push(report) });
+  try {
+    assert.equal(json(await run(allowed, code, 'caller')), { value: ['hello /fetch', 'hello /http'] });
+    assert.is(connections, 2);
+    const refused = json(await run(closed, code, 'blocked'));
+    assert.is(refused.error, 'ECONNREFUSED');
+    assert.is(connections, 2);
+    await allowed.close();
+    await closed.close();
+    assert.ok(reports.some((report) => report.container === 'caller' && report.received > 0), JSON.stringify(reports));
+    assert.ok(reports.some((report) => report.container === 'blocked' && /loopback/.test(report.refused ?? '')), JSON.stringify(reports));
+  } finally {
+    await allowed.close();
+    await closed.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+egress.run();
 
 const modules = suite("jail: 'use npm' modules");
 

@@ -122,6 +122,11 @@ export interface PoolOptions {
   logBudget?: { lines: number; bytes: number } | undefined;
   /** `jail`: what the egress gate admits besides public addresses (`10.0.0.0/8`, `127.0.0.1:8080`, `api.internal:443`). */
   allowEgress?: readonly string[] | undefined;
+  /**
+   * `jail`: what the egress gate did for a container's guests — bytes sent to and received from
+   * remotes (batched, about once a second per connection), or a connection it refused and why.
+   */
+  onEgress?: ((report: { container: string; sent: number; received: number; refused?: string | undefined }) => void) | undefined;
   /** `jail`: the size of each guest's private `/tmp`, in bytes (default 16 MiB). */
   tmpSize?: number | undefined;
 }

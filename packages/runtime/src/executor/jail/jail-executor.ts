@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { prepare } from '@ext-compilers/modules';
 import { mayUseNpm } from '../../compile/use-npm.ts';
 import { createLru } from '../../compile/cache.ts';
@@ -7,7 +9,8 @@ import { moduleStore } from '../webtasks.ts';
 import { createPool } from '../pool.ts';
 import { poolSettings } from '../pool-settings.ts';
 import type { Bind } from './binds.ts';
-import { spawnJail } from './jail-transport.ts';
+import { type JailEgress, spawnJail } from './jail-transport.ts';
+import { createEgressGate, type EgressGate, parseEgressAllow } from '../egress/index.ts';
 import { jailSupport } from './support.ts';
 
 export const DEFAULT_TMP_SIZE: number = 16 * 1024 * 1024;
@@ -23,14 +26,43 @@ export function createJailExecutor(options: ExecutorOptions = {}): Executor {
   const tmpSize = options.tmpSize ?? DEFAULT_TMP_SIZE;
   if (!Number.isInteger(tmpSize) || tmpSize < 1024 * 1024) throw new TypeError('tmpSize must be an integer of at least 1 MiB');
   const modules = jailModules();
-  const spawn = () => spawnJail({ bwrap: support.bwrap!, memoryLimit: settings.memoryLimit, tmpSize, binds: modules.binds });
+  const gate = createEgressGate({ allow: parseEgressAllow(options.allowEgress ?? []) });
+  const spawn = (container: string) => spawnJail({ bwrap: support.bwrap!, memoryLimit: settings.memoryLimit, tmpSize, binds: modules.binds, egress: () => egressFor(gate, container, options.onEgress) });
   const pool = createPool(spawn, settings, 'jail');
   return {
     run: (job) => modules.ready(job.webtask, () => pool.run(job)),
     serve: (job, req, res) => modules.ready(job.webtask, () => pool.serve(job, req, res)),
-    close: () => pool.close(),
+    close: async () => {
+      await pool.close();
+      await gate.close();
+    },
   };
 }
+
+/**
+ * A guest's own way out: a directory (seen at /run/egress inside) holding a socket of the egress
+ * gate, which reports what `container`'s guest sent, received and was refused. Removed with the guest.
+ */
+function egressFor(gate: EgressGate, container: string, report: ExecutorOptions['onEgress']): JailEgress {
+  const dir = mkdtempSync(join(tmpdir(), 'ext-compilers-egress-'));
+  chmodSync(dir, 0o755);
+  const listening = gate.listen(join(dir, SOCKET), {
+    onBytes: (sent, received) => report?.({ container, sent, received }),
+    onRefused: (line) => report?.({ container, sent: 0, received: 0, refused: line }),
+  });
+  // A guest connecting before the socket listens gets ENOENT, as with any gate that is down.
+  listening.catch(() => undefined);
+  return {
+    dir,
+    socket: SOCKET,
+    close: async () => {
+      await (await listening.catch(() => undefined))?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const SOCKET = 'gate.sock';
 
 /**
  * The module stores of the executor's webtasks, seen read-only by guests started after a webtask

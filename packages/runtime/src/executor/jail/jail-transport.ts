@@ -16,8 +16,14 @@ export interface JailSettings {
   tmpSize: number;
   /** More read-only binds (the module stores the executor's webtasks use). */
   binds: () => Bind[];
-  /** A directory of the host seen at `/run/egress` inside, holding the egress gate's socket, for the guest `index`. */
-  egress?: ((index: number) => { dir: string; socket: string }) | undefined;
+  /** A directory of the host seen at `/run/egress` inside, holding the egress gate's socket: one per guest, closed with it. */
+  egress?: (() => JailEgress) | undefined;
+}
+
+export interface JailEgress {
+  dir: string;
+  socket: string;
+  close(): Promise<void>;
 }
 
 const EGRESS_DIR = '/run/egress';
@@ -42,7 +48,7 @@ function takeIndex(): number {
 export function spawnJail(settings: JailSettings): Transport {
   const index = takeIndex();
   const entry = guestEntry();
-  const egress = settings.egress?.(index);
+  const egress = settings.egress?.();
   const env: Record<string, string> = { NODE_CHANNEL_FD: '3', NODE_CHANNEL_SERIALIZATION_MODE: 'advanced', HOME: '/tmp' };
   if (entry.typescript) env.TSX_DISABLE_CACHE = '1';
   if (egress) env.EXT_COMPILERS_EGRESS = `${EGRESS_DIR}/${egress.socket}`;
@@ -51,7 +57,10 @@ export function spawnJail(settings: JailSettings): Transport {
   const { file, args } = jailCommand({ ...spec, command: guestCommand(settings.memoryLimit, entry) });
   // Node's fork sets the IPC channel up on fd 3; the jail's environment names it (NODE_CHANNEL_FD).
   const child = spawn(file, args, { env: {}, serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-  return childTransport(child, settings.memoryLimit, () => used.delete(index));
+  return childTransport(child, settings.memoryLimit, () => {
+    used.delete(index);
+    void egress?.close();
+  });
 }
 
 /**
