@@ -114,22 +114,26 @@ test('without the jail: --require-jail and --sandbox jail refuse with the reason
   }
 });
 
-test('without the jail, by default: what is missing in one line, a warning, then the process sandbox serving', () => {
+test('without the jail, by default: what is missing in one line, a warning, then the process sandbox serving, with its limits', () => {
   setup.ready();
   return within(60_000, (async () => {
-    const { server, url, sandbox } = await started(['--max-webtasks', '1'], noJail);
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allow: ['left-pad@1.x'] }));
+    const { server, url, sandbox } = await started(['--max-webtasks', '1', '--module-policy', join(dir, 'policy.json')], noJail);
     assert.is(sandbox, 'process');
     assert.equal(server.stderr().split('\n').slice(0, 2), [
       `ext-compilers: the jail sandbox cannot run on this machine: ${NO_BWRAP}.`,
       "ext-compilers: warning: running the process sandbox instead: tenants are NOT isolated from each other nor from this server's files (their code runs as this user, reads what it can read, and reaches any address); --require-jail refuses to start without the jail.",
     ]);
-    const token = /\n {2}(ecadm_[\w-]{43})\n/.exec(server.stdout())![1]!;
-    const put = (name: string) =>
-      fetch(`${url}/api/webtask/demo/${name}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: 'module.exports = (cb) => cb(null, { ran: true });' }) });
-    assert.is((await put('one')).status, 200);
-    const second = await put('two');
-    assert.equal([second.status, ((await second.json()) as { message: string }).message], [403, 'Container demo has reached its limit of 1 webtasks: delete one to create another.']);
+    const admin = /\n {2}(ecadm_[\w-]{43})\n/.exec(server.stdout())![1]!;
+    const issued = await fetch(`${url}/api/tokens/issue`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: '{"ten":"demo"}' });
+    const connection = ['--url', url, '--token', (await issued.text()).trim(), '--container', 'demo'];
+    writeFileSync(join(dir, 'one.js'), 'module.exports = (cb) => cb(null, { ran: true });');
+    assert.is((await run(['create', join(dir, 'one.js'), ...connection], { env })).code, 0);
     assert.equal(await (await fetch(`${url}/api/run/demo/one`)).json(), { ran: true });
+    const full = await run(['create', join(dir, 'one.js'), '--name', 'two', ...connection], { env });
+    assert.equal([full.code, full.stderr], [8, 'ext-compilers: the server refused (403 Container demo has reached its limit of 1 webtasks: delete one to create another).\n']);
+    const refused = await run(['modules', 'add', 'left-pad@2.0.0', ...connection], { env });
+    assert.equal([refused.code, refused.stderr], [8, "ext-compilers: the server refused (403 The server's module policy does not allow left-pad@2.0.0: ask its admin to install it, or to allow it).\n"]);
   })());
 });
 

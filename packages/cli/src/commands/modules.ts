@@ -41,6 +41,7 @@ function parseSpec(spec: string): { name: string; version: string } {
 export const modulesAdd: Command = {
   name: 'modules add',
   summary: 'Install module versions on the server, and follow each one until it is available or failed.',
+  description: "Installs are the admin's: a tenant's token installs only what the server's module policy allows (\"ext-compilers start --module-policy\"); anything else is refused (403, exit 8) and nothing is installed.",
   args: [{ name: 'NAME@VERSION', variadic: true, description: 'the modules, like ms@2.1.3 @scope/pkg@1.0.0' }],
   options: { timeout: { type: 'integer', value: 'SECONDS', description: 'give up after this long', default: '300' } },
   client: true,

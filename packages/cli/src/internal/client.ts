@@ -78,11 +78,14 @@ async function httpError(response: Response): Promise<CliError> {
   } catch {}
   const status = `${response.status}${message ? ` ${message.replace(/\.$/, '')}` : ''}`;
   const [exitCode, advice] = adviceFor(response.status, response, new URL(response.url).pathname);
-  return new CliError(`the server ${response.status === 401 || response.status === 403 ? 'refused the token' : 'answered'} (${status})${advice}`, exitCode);
+  const verb = response.status === 401 ? 'refused the token' : response.status === 403 ? 'refused' : 'answered';
+  return new CliError(`the server ${verb} (${status})${advice}`, exitCode);
 }
 
 function adviceFor(status: number, response: Response, path: string): [ExitCode, string] {
-  if (status === 401 || status === 403) return [EXIT.notAuthorized, ': run "ext-compilers init" with a valid token, or pass --token.'];
+  if (status === 401) return [EXIT.notAuthorized, ': run "ext-compilers init" with a valid token, or pass --token.'];
+  // A 403 says why in its message: a token for another container, a quota, the module policy.
+  if (status === 403) return [EXIT.notAuthorized, '.'];
   if (status === 404) return [EXIT.notFound, path.startsWith('/api/webtask/') ? ': check the name ("ext-compilers ls" lists the webtasks).' : '.'];
   if (status === 429) return [EXIT.failure, `: try again${response.headers.get('retry-after') ? ` in ${response.headers.get('retry-after')} s` : ' later'}.`];
   if (status >= 500) return [EXIT.serverError, ': see the server\'s output.'];
