@@ -1,10 +1,15 @@
-// The entry of a worker thread or child process of the `worker` and `process` executors. It
+// The entry of a worker thread or child process of the `worker`, `process` and `jail` executors. It
 // serves only when started as one (the marker), so importing it elsewhere does nothing.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GUEST_MARKER } from './executor/guest-entry.ts';
-import { serveGuest } from './executor/guest.ts';
+import { Socket } from 'node:net';
+import { type GuestChannel, serveGuest } from './executor/guest.ts';
+import { frameWriter, readFrames } from './executor/frames.ts';
 import { installEgressClient } from './executor/egress/client.ts';
 import type { GuestMessage, HostMessage } from './executor/types.ts';
+
+// What the host sends is trusted (its webtasks and requests, bodies within its own limits).
+const HOST_MESSAGE_LIMIT = 512 * 1024 * 1024;
 
 /** Whether this module is serving as an executor's guest (a worker thread or a child process). */
 export const serving: boolean = start();
@@ -15,18 +20,27 @@ function start(): boolean {
     serveGuest({ send: (message: GuestMessage) => port.postMessage(message), onMessage: (listener) => void port.on('message', listener) });
     return true;
   }
-  if (process.send && process.argv.includes(GUEST_MARKER)) {
-    const send = process.send.bind(process);
+  if (process.argv.includes(GUEST_MARKER)) {
     // In a jail: the network is the host's egress gate, before any user code runs.
     const gate = process.env.EXT_COMPILERS_EGRESS;
     if (gate !== undefined) {
       delete process.env.EXT_COMPILERS_EGRESS;
       installEgressClient(gate);
     }
-    // Orphaned by a host that died: nothing can reach this child any more.
-    process.on('disconnect', () => process.exit(0));
-    serveGuest({ send: (message: GuestMessage) => void send(message), onMessage: (listener) => void process.on('message', (message) => listener(message as HostMessage | HostMessage[])) });
+    serveGuest(hostChannel());
     return true;
   }
   return false;
+}
+
+/** The host's channel of a child guest: frames on fd 3 (see executor/frames.ts). */
+function hostChannel(): GuestChannel {
+  const socket = new Socket({ fd: 3, readable: true, writable: true });
+  // Orphaned by a host that died (or that stopped reading): nothing can reach this child any more.
+  socket.on('close', () => process.exit(0));
+  const send = frameWriter(socket);
+  return {
+    send: (message: GuestMessage) => send(message),
+    onMessage: (listener) => readFrames(socket, HOST_MESSAGE_LIMIT, (message) => listener(message as HostMessage | HostMessage[]), () => process.exit(1)),
+  };
 }

@@ -165,6 +165,28 @@ processes('a detached process started by a webtask ends with its guest', async (
 
 processes.run();
 
+// User code can write on the guest's channel too (frames on fd 3: a 4-byte length and a V8
+// serialisation), and read what the host sends by patching EventEmitter#emit: a forger.
+const FORGER = `
+const forge = (message) => {
+  const payload = require('v8').serialize(message);
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(payload.length);
+  require('fs').writeSync(3, Buffer.concat([header, payload]));
+};
+const listen = () => {
+  const { deserialize } = require('v8');
+  const events = require('events').EventEmitter.prototype;
+  const emit = events.emit;
+  events.emit = function (name, chunk) {
+    if (name === 'data' && Buffer.isBuffer(chunk) && chunk.length > 4) {
+      try { const m = deserialize(chunk.subarray(4, 4 + chunk.readUInt32BE(0))); const one = Array.isArray(m) ? m[0] : m; if (one && one.type === 'run') globalThis.jobId = one.id; } catch {}
+    }
+    return emit.apply(this, arguments);
+  };
+};
+`;
+
 const tenants = suite('jail: one tenant never reaches another');
 let shared: Executor;
 tenants.before(() => void (shared = jail({ size: 2, containerGuests: 1 })));
@@ -185,7 +207,7 @@ tenants('a line a guest sends in another job\'s name is attributed to its own jo
   const entries: { webtask: string | undefined; message: string }[] = [];
   const local = jail({ size: 2, onLog: (entry) => void (entry.timing || entries.push({ webtask: entry.webtask, message: entry.message })) });
   try {
-    const forge = `module.exports = (cb) => { process.send({ type: 'log', level: 'error', text: 'forged', webtask: 'alice-webtask', requestId: 'r1', time: 'x' }); cb(null, 'ok'); };`;
+    const forge = `${FORGER}\nmodule.exports = (cb) => { forge({ type: 'log', level: 'error', text: 'forged', webtask: 'alice-webtask', requestId: 'r1', time: 'x' }); setTimeout(() => cb(null, 'ok'), 20); };`;
     const webtask = createJobWebtask('mallory-forger', forge, { container: 'mallory' });
     await local.run({ webtask, request: get() });
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -204,14 +226,14 @@ tenants('a malformed answer costs its guest, never the host: bad status, CR/LF i
   ]) {
     // A first job listens to the host's messages; the second one learns its job id from them and
     // answers for the runtime, before it, with a forged result.
-    const code = `
+    const code = `${FORGER}
       module.exports = (cb) => {
         if (!globalThis.listening) {
           globalThis.listening = true;
-          process.on('message', (m) => { const one = Array.isArray(m) ? m[0] : m; if (one && one.type === 'run') globalThis.jobId = one.id; });
+          listen();
           return cb(null, 'listening');
         }
-        setTimeout(() => { const id = globalThis.jobId; process.send(${answer}); setTimeout(() => cb(null, 'late'), 50); }, 10);
+        setTimeout(() => { const id = globalThis.jobId; forge(${answer}); setTimeout(() => cb(null, 'late'), 50); }, 10);
       };`;
     const webtask = createJobWebtask(`forger-${serial++}`, code, { container: 'forger' });
     assert.is(json(await shared.run({ webtask, request: get() })), 'listening');

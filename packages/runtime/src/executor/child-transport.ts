@@ -1,4 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { frameWriter, readFrames } from './frames.ts';
 import type { Fault } from '../answers/answers.ts';
 import { GUEST_MARKER, guestEntry } from './guest-entry.ts';
 import type { GuestMessage } from './types.ts';
@@ -12,24 +14,37 @@ const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit|Fatal pr
  * in `writableDir`, and may not start processes or workers (denied by default under the model),
  * nor load native addons. Messages use the structured-clone serialisation, so bodies cross as bytes.
  */
-export function spawnChild(memoryLimit: number, writableDir: string): Transport {
+export function spawnChild(limits: ChildLimits, writableDir: string): Transport {
   const entry = guestEntry();
-  const child = fork(entry.file, [GUEST_MARKER], {
-    execArgv: [...permissionFlags(writableDir, entry.typescript), `--max-old-space-size=${memoryLimit}`],
+  const flags = [...permissionFlags(writableDir, entry.typescript), `--max-old-space-size=${limits.memoryLimit}`];
+  const child = spawn(process.execPath, [...flags, entry.file, GUEST_MARKER], {
     // Nothing of the server's environment (its keys, its database URL) reaches a guest.
     env: entry.typescript ? { TSX_DISABLE_CACHE: '1' } : {},
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    stdio: CHILD_STDIO,
   });
-  return childTransport(child, memoryLimit);
+  return childTransport(child, limits);
 }
 
+/** A child guest's stdio: no stdin, the host's stdout, a piped stderr, and the frame channel on fd 3. */
+export const CHILD_STDIO: ['ignore', 'inherit', 'pipe', 'pipe'] = ['ignore', 'inherit', 'pipe', 'pipe'];
+
+export interface ChildLimits {
+  /** The heap limit, in MB. */
+  memoryLimit: number;
+  /** The largest answer body a guest may send (`maxResponseSize`): a message past it and 1 MiB more is never read. */
+  responseLimit: number;
+}
+
+// What a message may hold besides an answer's body: its headers, a storage document (500 KB at most).
+const MESSAGE_OVERHEAD = 1024 * 1024;
+
 /**
- * The transport of a guest process already started with an IPC channel and a piped stderr: its
- * stderr passes through (its tail kept to tell a heap exhaustion from a crash), and `kill` is
- * SIGKILL. `onExited` runs once it has exited (a jail's cleanup).
+ * The transport of a guest process started with `CHILD_STDIO`: messages are frames on fd 3 (a
+ * frame past the limit stops the guest unread: the answer is the 502 of a too large response); its stderr passes through
+ * (its tail kept to tell a heap exhaustion from a crash), and `kill` is SIGKILL. `onExited` runs
+ * once it has exited (a jail's cleanup).
  */
-export function childTransport(child: ChildProcess, memoryLimit: number, onExited?: () => void): Transport {
+export function childTransport(child: ChildProcess, limits: ChildLimits, onExited?: () => void): Transport {
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     process.stderr.write(chunk);
@@ -37,10 +52,17 @@ export function childTransport(child: ChildProcess, memoryLimit: number, onExite
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (onExited) void exited.then(onExited);
+  const channel = child.stdio[3] as Readable & Writable;
+  const listeners: ((message: GuestMessage) => void)[] = [];
+  let refused: Fault | undefined;
+  readFrames(channel, limits.responseLimit + MESSAGE_OVERHEAD, (message) => listeners.forEach((listener) => listener(message as GuestMessage)), (reason) => {
+    refused = reason.startsWith('over') ? { kind: 'too-large', limit: limits.responseLimit } : { kind: 'protocol', message: `it sent ${reason}` };
+    void stop(child, exited);
+  });
   return {
-    send: (message) => void (child.connected && child.send(message)),
-    onMessage: (listener) => void child.on('message', (message) => listener(message as GuestMessage)),
-    onExit: (listener) => void child.once('exit', (code, signal) => listener(faultOf(code, signal, stderrTail, memoryLimit))),
+    send: frameWriter(channel),
+    onMessage: (listener) => void listeners.push(listener),
+    onExit: (listener) => void child.once('exit', (code, signal) => listener(refused ?? faultOf(code, signal, stderrTail, limits.memoryLimit))),
     kill: () => stop(child, exited),
   };
 }

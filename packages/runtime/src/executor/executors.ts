@@ -71,7 +71,7 @@ export function createWorkerExecutor(options: ExecutorOptions = {}): Executor {
 export function createProcessExecutor(options: ExecutorOptions = {}): Executor {
   const settings = poolSettings(options);
   const writable = mkdtempSync(join(tmpdir(), 'ext-compilers-process-'));
-  const pool = createPool(() => spawnChild(settings.memoryLimit, writable), settings, 'process');
+  const pool = createPool(() => spawnChild({ memoryLimit: settings.memoryLimit, responseLimit: settings.maxResponseSize }, writable), settings, 'process');
   return {
     run: pool.run,
     serve: pool.serve,

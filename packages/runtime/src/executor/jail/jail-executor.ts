@@ -27,7 +27,7 @@ export function createJailExecutor(options: ExecutorOptions = {}): Executor {
   if (!Number.isInteger(tmpSize) || tmpSize < 1024 * 1024) throw new TypeError('tmpSize must be an integer of at least 1 MiB');
   const modules = jailModules();
   const gate = createEgressGate({ allow: parseEgressAllow(options.allowEgress ?? []) });
-  const spawn = (container: string) => spawnJail({ bwrap: support.bwrap!, memoryLimit: settings.memoryLimit, tmpSize, binds: modules.binds, egress: () => egressFor(gate, container, options.onEgress) });
+  const spawn = (container: string) => spawnJail({ bwrap: support.bwrap!, memoryLimit: settings.memoryLimit, tmpSize, responseLimit: settings.maxResponseSize, binds: modules.binds, egress: () => egressFor(gate, container, options.onEgress) });
   const pool = createPool(spawn, settings, 'jail');
   return {
     run: (job) => modules.ready(job.webtask, () => pool.run(job)),

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { childTransport } from '../child-transport.ts';
+import { CHILD_STDIO, childTransport } from '../child-transport.ts';
 import { GUEST_MARKER, guestEntry } from '../guest-entry.ts';
 import type { Transport } from '../pool-settings.ts';
 import type { Bind } from './binds.ts';
@@ -14,6 +14,8 @@ export interface JailSettings {
   memoryLimit: number;
   /** Bytes of the private `/tmp`. */
   tmpSize: number;
+  /** `maxResponseSize`: the channel reads no message much past it. */
+  responseLimit: number;
   /** More read-only binds (the module stores the executor's webtasks use). */
   binds: () => Bind[];
   /** A directory of the host seen at `/run/egress` inside, holding the egress gate's socket: one per guest, closed with it. */
@@ -49,15 +51,15 @@ export function spawnJail(settings: JailSettings): Transport {
   const index = takeIndex();
   const entry = guestEntry();
   const egress = settings.egress?.();
-  const env: Record<string, string> = { NODE_CHANNEL_FD: '3', NODE_CHANNEL_SERIALIZATION_MODE: 'advanced', HOME: '/tmp' };
+  const env: Record<string, string> = { HOME: '/tmp' };
   if (entry.typescript) env.TSX_DISABLE_CACHE = '1';
   if (egress) env.EXT_COMPILERS_EGRESS = `${EGRESS_DIR}/${egress.socket}`;
   const binds = [...settings.binds(), ...(egress ? [{ source: egress.dir, dest: EGRESS_DIR }] : [])];
   const spec = { bwrap: settings.bwrap, uid: JAIL_UID_BASE + index, addressSpace: addressSpace(settings.memoryLimit, entry.typescript), tmpSize: settings.tmpSize, entryFile: entry.file, binds, env };
   const { file, args } = jailCommand({ ...spec, command: guestCommand(settings.memoryLimit, entry) });
-  // Node's fork sets the IPC channel up on fd 3; the jail's environment names it (NODE_CHANNEL_FD).
-  const child = spawn(file, args, { env: {}, serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-  return childTransport(child, settings.memoryLimit, () => {
+  // The channel is fd 3, which prlimit, bubblewrap and setpriv pass on to the guest.
+  const child = spawn(file, args, { env: {}, stdio: CHILD_STDIO });
+  return childTransport(child, { memoryLimit: settings.memoryLimit, responseLimit: settings.responseLimit }, () => {
     used.delete(index);
     void egress?.close();
   });
@@ -66,10 +68,10 @@ export function spawnJail(settings: JailSettings): Transport {
 /**
  * The whole address space a guest may map, off-heap memory included: its heap limit twice over
  * and 1.5 GiB for what Node and V8 reserve (an idle built guest maps ~1 GiB, most of it never
- * touched). From TypeScript source, tsx's loader thread reserves 0.6 GiB more.
+ * touched). From TypeScript source, tsx's loader thread and its WebAssembly lexer map several GiB more (a development concession: the built guest has none).
  */
 function addressSpace(memoryLimit: number, typescript: boolean): number {
-  return (2 * memoryLimit + 1536 + (typescript ? 1024 : 0)) * 1024 * 1024;
+  return (2 * memoryLimit + 1536 + (typescript ? 2048 : 0)) * 1024 * 1024;
 }
 
 /**
