@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@ext-compilers/core';
 import type { ModuleStore } from '@ext-compilers/modules';
-import type { Executor } from '@ext-compilers/runtime';
+import { type Executor, parseEgressAllow } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { sendError } from './http/answers.ts';
@@ -79,13 +79,15 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const gate = createModuleGate(options.modulePolicy, options.modules);
   const hub = createLogHub(limits);
   const admitCode = codeAdmission(options.modules, gate);
-  const webtasks = createWebtasks(store, { timeout, maxBodySize, modulesRoot: options.modules?.root, maxContainerStorage: limits.maxContainerStorage, admitCode: admitCode && ((code) => admitCode(code, TENANT)) });
+  // The server's own fetches (a `url` webtask's code) pass the rules of its guests' egress gate.
+  const egress = parseEgressAllow(options.allowEgress ?? []);
+  const webtasks = createWebtasks(store, { timeout, maxBodySize, egress, modulesRoot: options.modules?.root, maxContainerStorage: limits.maxContainerStorage, admitCode: admitCode && ((code) => admitCode(code, TENANT)) });
   const owned = options.executor === undefined;
   const executor = options.executor ?? defaultExecutor(options, { timeout, logger, webtasks, hub });
   const auth = createAuthenticator(tokens, adminToken);
   const base = (req: IncomingMessage): string => options.publicUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
   const quota = createWebtaskQuota(store, limits.maxWebtasks);
-  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, modules: options.modules, gate, quota, limits, admitCode };
+  const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, egress, modules: options.modules, gate, quota, limits, admitCode };
   const run = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
   const handle = createRouter([...createWebtaskRoutes(context), ...run.routes, ...createTokenRoutes(context), ...createModuleRoutes(context)]);
 

@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,35 @@ test("the guest's network is the egress gate: the server's own port and loopback
   const port = new URL(base).port;
   const answer = await attack('egress', probing(`return await (await fetch('http://127.0.0.1:${port}/api/webtask/alice')).text();`));
   assert.is(answer.body.error, 'ECONNREFUSED', JSON.stringify(answer.body));
+});
+
+test("a url webtask's code is fetched under the gate's rules: loopback refused unless --allow-egress admits it", async () => {
+  let connections = 0;
+  const codeServer = createHttpServer((_req, res) => res.end('module.exports = (cb) => cb(null, "fetched");'));
+  codeServer.on('connection', () => void connections++);
+  await new Promise<void>((resolve) => codeServer.listen(0, '127.0.0.1', resolve));
+  const port = (codeServer.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/code.js`;
+  const allowedData = mkdtempSync(join(tmpdir(), 'ext-compilers-isolation-allowed-'));
+  const allowed = await openServer({ data: allowedData, sandbox: 'jail', workers: 2, logger: quiet, modules: false, allowEgress: [`127.0.0.1:${port}`] });
+  try {
+    assert.is((await call('PUT', '/api/webtask/mallory/remote', mallory, { url })).status, 200);
+    const refused = await call('GET', '/api/run/mallory/remote', mallory);
+    assert.ok(refused.status >= 400, JSON.stringify(refused));
+    assert.match(JSON.stringify(refused.body), /refused/);
+    assert.is(connections, 0);
+    await new Promise<void>((resolve) => allowed.server.listen(0, '127.0.0.1', resolve));
+    const other = `http://127.0.0.1:${(allowed.server.address() as AddressInfo).port}`;
+    const put = await fetch(`${other}/api/webtask/c/remote`, { method: 'PUT', headers: { authorization: `Bearer ${allowed.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+    assert.is(put.status, 200);
+    assert.equal(await (await fetch(`${other}/api/run/c/remote`)).json(), 'fetched');
+    assert.is(connections, 1);
+  } finally {
+    await allowed.close();
+    rmSync(allowedData, { recursive: true, force: true });
+    codeServer.closeAllConnections();
+    await new Promise((resolve) => codeServer.close(resolve));
+  }
 });
 
 test.run();

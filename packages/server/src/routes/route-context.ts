@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ModuleStore } from '@ext-compilers/modules';
-import type { Executor } from '@ext-compilers/runtime';
+import type { EgressAllow, Executor } from '@ext-compilers/runtime';
 import type { TokenService } from '@ext-compilers/tokens';
 import type { WebtaskStore } from '../store/webtask-store.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
@@ -21,6 +21,8 @@ export interface RouteContext {
   /** The base URL of `webtask_url`s, for this request. */
   base(req: IncomingMessage): string;
   maxBodySize: number;
+  /** What the server's fetch of a `url` webtask's code may reach besides public addresses (`allowEgress`). */
+  egress: EgressAllow;
   /** The module store: `'use npm'` code has its versions installed when it is created. */
   modules: ModuleStore | undefined;
   /** Who may have modules installed (the admin; a tenant within the module policy). */

@@ -58,7 +58,7 @@ function adhoc(ctx: RunContext): Handler {
     const caller = await ctx.auth.caller(req, url, container);
     const verified = caller.verified;
     const body = await readBytes(req, ctx.maxBodySize);
-    const code = verified?.url !== undefined ? await fetchCode(verified.url) : body.toString();
+    const code = verified?.url !== undefined ? await fetchCode(verified.url, ctx.egress) : body.toString();
     if (code.trim() === '') throw new HttpError(400, 'No code to run: send it as the request body, or use a token with a url.');
     await ctx.admitCode?.(code, caller);
     const webtask: JobWebtask = ctx.webtasks.adhoc(container!, code, {

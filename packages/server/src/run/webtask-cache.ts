@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createJobWebtask, createStorage, type JobWebtask, type WebtaskStorage } from '@ext-compilers/runtime';
+import { createJobWebtask, createStorage, type EgressAllow, type JobWebtask, type WebtaskStorage } from '@ext-compilers/runtime';
 import type { WebtaskRecord, WebtaskStore } from '../store/webtask-store.ts';
 import { fetchCode } from './fetch-code.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -10,6 +10,8 @@ export interface WebtaskSettings {
   readonly maxBodySize: number;
   /** The module store's root, for `'use npm'` where the webtask runs. */
   readonly modulesRoot: string | undefined;
+  /** What the fetch of a `url` webtask's code may reach besides public addresses. */
+  readonly egress?: EgressAllow | undefined;
   /** Bytes of JSON one container's storage documents may hold together (the store refuses a write past it). */
   readonly maxContainerStorage?: number | undefined;
   /** Called with a stored webtask's code (its own or fetched from its `url`) before its first job; throws to refuse it. */
@@ -108,7 +110,7 @@ function job(state: CacheState, current: WebtaskRecord, decrypted: () => Promise
 
 /** The job webtask of a stored webtask's version, its code fetched when it has a `url`. */
 async function storedJob(settings: WebtaskSettings, record: WebtaskRecord): Promise<JobWebtask> {
-  const code = record.code ?? (await fetchCode(record.url!));
+  const code = record.code ?? (await fetchCode(record.url!, settings.egress));
   await settings.admitCode?.(code);
   // The id names this version: a guest keeps the compiled function under it.
   const id = JSON.stringify(['webtask', record.container, record.name, record.version]);
