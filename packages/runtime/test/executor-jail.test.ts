@@ -140,6 +140,15 @@ host('the runtime and the module store are read-only; /tmp is private and capped
   assert.is(tmp.error, 'ENOSPC');
 });
 
+host('the limits of a guest: address space, open files and (as root) processes', async () => {
+  const answer = json(await run(executor, probing(`return require('fs').readFileSync('/proc/self/limits', 'utf8');`)));
+  const limit = (name: string) => new RegExp(`^${name}\\s+(\\d+)`, 'm').exec(answer.value)?.[1];
+  assert.is(limit('Max open files'), '1024');
+  // Twice the 128 MB heap plus 1.5 GiB, and 2 GiB more from TypeScript source (as the tests run).
+  assert.is(limit('Max address space'), String((2 * 128 + 1536 + 2048) * 1024 * 1024));
+  if (process.getuid!() === 0) assert.is(limit('Max processes'), '64');
+});
+
 host('memory is capped as a whole: off-heap Buffers stop short of gigabytes, and the executor goes on', async () => {
   const answer = await run(executor, probing(`const held = []; for (let i = 0; i < 16; i++) held.push(Buffer.alloc(256 * 1024 * 1024, 1)); return held.length;`));
   assert.ok(answer.statusCode === 500 || json(answer).error !== undefined, answer.body.toString());
