@@ -476,6 +476,9 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const support = jailSupport();
   if (!support.ok) return console.log(`\n## Tenant isolation: the jail sandbox (issue #14)\n\nNOT MEASURED: ${support.problem}`);
+  // ISOLATION_ONLY=warm|first|turns runs one part and prints it, for work on one figure; nothing is saved.
+  const only = process.env.ISOLATION_ONLY;
+  if (only) return console.log(JSON.stringify(await { warm: warmRunRoute, first: newContainers, turns: takingTurns }[only as 'warm']?.(), null, 1));
   const warm = await warmRunRoute();
   const first = await newContainers();
   const turns = await takingTurns();

@@ -8,15 +8,15 @@ import { deserialize, serialize } from 'node:v8';
 
 const HEADER = 4;
 
-/** A writer of frames on `stream`; writes after the stream ended are dropped. */
+/** A writer of frames on `stream`, one write each (length and payload together); writes after the stream ended are dropped. */
 export function frameWriter(stream: Writable): (message: unknown) => void {
   return (message) => {
     if (stream.destroyed || stream.writableEnded) return;
     const payload = serialize(message);
-    const header = Buffer.allocUnsafe(HEADER);
-    header.writeUInt32BE(payload.length);
-    stream.write(header);
-    stream.write(payload);
+    const frame = Buffer.allocUnsafe(HEADER + payload.length);
+    frame.writeUInt32BE(payload.length);
+    payload.copy(frame, HEADER);
+    stream.write(frame);
   };
 }
 
