@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Fault } from '../answers/answers.ts';
 import { faultResult } from './results.ts';
 import { answerStorage } from '../storage/proxy.ts';
@@ -21,6 +22,11 @@ const KILL_GRACE = 100;
 // The host counts a webtask as known to a guest in an LRU half that size, touched in the order the
 // guest receives the same jobs: what the host counts as known is always still in the guest.
 const HOST_KNOWN = EXECUTOR_WEBTASKS / 2;
+
+// Guests starting at once, in all; and how recently a container must have asked for a job for its
+// idle guests to be kept when another container needs room.
+const MAX_STARTING = Math.max(1, Math.floor(availableParallelism() / 2));
+const BUSY_WINDOW = 50;
 
 // A guest that sends this many times its job's line budget is flooding the host: stopped.
 const FLOOD_FACTOR = 10;
@@ -62,6 +68,8 @@ interface Slot {
 /** One container's guests and the jobs that wait for them. */
 interface Lane {
   container: string;
+  /** When a job of this container last arrived (`performance.now()`). */
+  asked: number;
   slots: Set<Slot>;
   queue: Pending[];
 }
@@ -112,6 +120,7 @@ class Pool {
   submit(job: ExecutorJob, resolve: (result: JobResult) => void): void {
     if (this.#closed) return resolve(this.#faultResult({ kind: 'closed' }, job));
     const lane = this.#lane(job.webtask.settings.container ?? '');
+    lane.asked = performance.now();
     if (lane.queue.length >= this.#settings.containerQueue && !this.#idle(lane)) return resolve(this.#faultResult({ kind: 'busy', queue: lane.queue.length }, job));
     const log = this.#settings.onLog !== undefined && (this.#settings.logWanted?.(job.webtask) ?? true);
     // The host names each request, so that it, not the guest, says which request a line belongs to.
@@ -141,7 +150,7 @@ class Pool {
 
   #lane(container: string): Lane {
     let lane = this.lanes.get(container);
-    if (!lane) this.lanes.set(container, (lane = { container, slots: new Set(), queue: [] }));
+    if (!lane) this.lanes.set(container, (lane = { container, asked: 0, slots: new Set(), queue: [] }));
     return lane;
   }
 
@@ -190,9 +199,18 @@ class Pool {
     for (const slot of lane.slots) if (!slot.ready) starting++;
     if (starting >= lane.queue.length) return true;
     if (this.#closed || lane.slots.size >= this.#settings.containerGuests) return false;
+    // Starting a guest takes a core for tens of ms: a few at a time, so running guests keep theirs.
+    if (this.#starting >= MAX_STARTING) return starting > 0;
     if (this.slots.size >= this.#settings.size && !this.#evict(lane)) return false;
     this.#start(lane);
     return true;
+  }
+
+  /** Guests started and not ready yet, in all. */
+  get #starting(): number {
+    let count = 0;
+    for (const slot of this.slots) if (!slot.ready) count++;
+    return count;
   }
 
   #evict(except: Lane): boolean {
@@ -205,6 +223,8 @@ class Pool {
       }
       if (slot.lane !== except && slot.ready && slot.jobs.length === 0 && (!oldest || slot.used < oldest.used)) oldest = slot;
     }
+    // A container still asking (a job within the last moment) keeps its guests: another waits instead.
+    if (oldest && performance.now() - oldest.lane.asked < BUSY_WINDOW && oldest.lane.slots.has(oldest)) return false;
     if (oldest) this.#retire(oldest);
     return oldest !== undefined;
   }
