@@ -1,5 +1,9 @@
 import type { Logger } from '@ext-compilers/core';
-import { analyze, prepare, type ModuleStore, type RequireSite } from '@ext-compilers/modules';
+import type { ModuleStore, RequireSite } from '@ext-compilers/modules';
+
+// The modules package (acorn, semver, magic-string: ~50 ms to load) is loaded by the first script
+// that uses npm, never at start: a guest that runs no such script starts without it.
+const modules = (): Promise<typeof import('@ext-compilers/modules')> => import('@ext-compilers/modules');
 import { type LoadableModule, resolveFrom } from './module.ts';
 
 /** webtask-runtime's `installModules(specs, cb)`: install what `'use npm'` code requires and call back. */
@@ -20,6 +24,7 @@ export function mayUseNpm(code: string): boolean {
  */
 export async function prepareWithStore(code: string, store: ModuleStore, filename: string): Promise<string> {
   try {
+    const { prepare } = await modules();
     return (await prepare(code, { store, install: true, filename })).code;
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_COMPILE_SYNTAX') return code;
@@ -42,7 +47,7 @@ export async function prepareWithInstaller(
   installModules: InstallModules | undefined,
   logger: Logger,
 ): Promise<string> {
-  const sites = npmRequires(code);
+  const sites = await npmRequires(code);
   if (!sites) return code;
   const missing = sites.filter((site) => site.module?.version !== undefined || !resolveFrom(mod, site.spec as string));
   if (missing.length === 0) return code;
@@ -58,8 +63,9 @@ export async function prepareWithInstaller(
 }
 
 /** The static package requires of a `'use npm'` script; `undefined` without the directive or when the code does not parse (the compile reports it). */
-function npmRequires(code: string): RequireSite[] | undefined {
+async function npmRequires(code: string): Promise<RequireSite[] | undefined> {
   if (!mayUseNpm(code) || !/\brequire\b/.test(code)) return undefined;
+  const { analyze } = await modules();
   let analysis: ReturnType<typeof analyze>;
   try {
     analysis = analyze(code);

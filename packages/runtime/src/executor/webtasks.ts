@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createModuleStore, type ModuleStore } from '@ext-compilers/modules';
+import type { ModuleStore } from '@ext-compilers/modules';
+import { mayUseNpm } from '../compile/use-npm.ts';
 import type { WebtaskStorage } from '../create-storage.ts';
 import { compile } from '../compile.ts';
 import { createLru } from '../compile/cache.ts';
@@ -139,25 +140,26 @@ function scoped<T>(known: Known, id: string, environment: GuestEnvironment, work
 }
 
 // One store per root in this process: its memo of what is installed is shared by every webtask.
-const moduleStores = new Map<string, ModuleStore>();
+const moduleStores = new Map<string, Promise<ModuleStore>>();
 
-/** The module store at `root`, one per root in this process. */
-export function moduleStore(root: string): ModuleStore {
+/** The module store at `root`, one per root in this process (the modules package loaded with the first). */
+export function moduleStore(root: string): Promise<ModuleStore> {
   let store = moduleStores.get(root);
-  if (!store) moduleStores.set(root, (store = createModuleStore({ root })));
+  if (!store) moduleStores.set(root, (store = import('@ext-compilers/modules').then(({ createModuleStore }) => createModuleStore({ root }))));
   return store;
 }
 
 /**
  * Compile a job's webtask. The executor's cache above is the only one: compile()'s own
  * process-wide cache is skipped (its key holds `module.webtask` by identity, unique to this entry,
- * so it could never hit and would only hold a second reference).
+ * so it could never hit and would only hold a second reference). The module store is opened only
+ * for code that may use npm (the only code that needs it).
  */
-function compileJob(known: Known): Promise<AnyWebtaskFunction> {
+async function compileJob(known: Known): Promise<AnyWebtaskFunction> {
   const { webtask } = known;
   const { meta, params, secrets } = webtask.settings;
   const { modulesRoot, ...rest } = webtask.options;
-  const modules = modulesRoot === undefined ? undefined : moduleStore(modulesRoot);
+  const modules = modulesRoot === undefined || !mayUseNpm(webtask.code) ? undefined : await moduleStore(modulesRoot);
   const options = { ...rest, cache: false as const, modules, meta, params, secrets, logger: known.logger, webtaskApi: known.api };
   return compile(webtask.code, options) as Promise<unknown> as Promise<AnyWebtaskFunction>;
 }

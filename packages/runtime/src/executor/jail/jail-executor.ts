@@ -85,7 +85,7 @@ function jailModules(): { binds(): Bind[]; ready<T>(webtask: JobWebtask, then: (
       if (!mayUseNpm(webtask.code)) return then();
       let installing = prepared.get(webtask.id);
       // What fails to install fails again in the guest, where the compile reports it as it always does.
-      if (!installing) prepared.set(webtask.id, (installing = prepare(webtask.code, { store: moduleStore(root), install: true }).catch(() => undefined)));
+      if (!installing) prepared.set(webtask.id, (installing = moduleStore(root).then((store) => prepare(webtask.code, { store, install: true })).catch(() => undefined)));
       return installing.then(then);
     },
   };
