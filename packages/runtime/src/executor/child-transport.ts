@@ -4,7 +4,7 @@ import { frameWriter, readFrames } from './frames.ts';
 import type { Fault } from '../answers/answers.ts';
 import { GUEST_MARKER, guestEntry } from './guest-entry.ts';
 import type { GuestMessage } from './types.ts';
-import type { Transport } from './pool-settings.ts';
+import type { Transport } from './pool/pool-settings.ts';
 
 // V8's message when a heap limit is reached: the child aborts, so its stderr is the only witness.
 const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/;

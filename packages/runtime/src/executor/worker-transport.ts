@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Fault } from '../answers/answers.ts';
 import { GUEST_MARKER, guestEntry, typescriptBootstrap } from './guest-entry.ts';
 import type { GuestMessage } from './types.ts';
-import type { Transport } from './pool-settings.ts';
+import type { Transport } from './pool/pool-settings.ts';
 
 /** A worker thread with a heap limit, running the guest entry. */
 export function spawnWorker(memoryLimit: number): Transport {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { CHILD_STDIO, childTransport } from '../child-transport.ts';
 import { GUEST_MARKER, guestEntry } from '../guest-entry.ts';
-import type { Transport } from '../pool-settings.ts';
+import type { Transport } from '../pool/pool-settings.ts';
 import type { Bind } from './binds.ts';
 import { JAIL_UID_BASE, jailCommand } from './command.ts';
 

@@ -1,4 +1,4 @@
-import type { LogEntry } from './types.ts';
+import type { LogEntry } from '../types.ts';
 
 /** Console lines and bytes one job may log. */
 export interface LogBudget {

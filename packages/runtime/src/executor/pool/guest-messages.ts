@@ -1,5 +1,5 @@
-import type { Fault } from '../answers/answers.ts';
-import type { GuestMessage, JobResult, LogLevel, StorageOperation } from './types.ts';
+import type { Fault } from '../../answers/answers.ts';
+import type { GuestMessage, JobResult, LogLevel, StorageOperation } from '../types.ts';
 
 // The host trusts nothing a guest sends: user code shares the guest with the runtime and can post
 // anything on its channel. Every message is checked here before the pool acts on it; a message

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from '@ext-compilers/core';
-import type { Fault } from '../answers/answers.ts';
-import { DEFAULT_TIMEOUT } from '../job/settings.ts';
+import type { Fault } from '../../answers/answers.ts';
+import { DEFAULT_TIMEOUT } from '../../job/settings.ts';
 import { type LogBudget, logBudgetOf } from './log-budget.ts';
-import type { ExecutorOptions, GuestMessage, HostMessage, JobWebtask, LogSink } from './types.ts';
+import type { ExecutorOptions, GuestMessage, HostMessage, JobWebtask, LogSink } from '../types.ts';
 
 /** One worker or child, seen from the host. `onExit` is called once, however it ended. */
 export interface Transport {

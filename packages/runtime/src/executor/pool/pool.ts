@@ -1,18 +1,18 @@
 import { availableParallelism } from 'node:os';
-import type { Fault } from '../answers/answers.ts';
-import { faultResult } from './results.ts';
-import { answerStorage } from '../storage/proxy.ts';
-import { documentOf } from '../storage/handle.ts';
-import { createLru, type Lru } from '../compile/cache.ts';
-import { type Deadline, DeadlineList } from '../job/deadlines.ts';
-import { timingEntry } from '../job/timing-entry.ts';
-import { requestId } from '../request/id.ts';
-import { EXECUTOR_WEBTASKS } from './webtasks.ts';
-import { serveByRunning } from './host-request.ts';
+import type { Fault } from '../../answers/answers.ts';
+import { faultResult } from '../results.ts';
+import { answerStorage } from '../../storage/proxy.ts';
+import { documentOf } from '../../storage/handle.ts';
+import { createLru, type Lru } from '../../compile/cache.ts';
+import { type Deadline, DeadlineList } from '../../job/deadlines.ts';
+import { timingEntry } from '../../job/timing-entry.ts';
+import { requestId } from '../../request/id.ts';
+import { EXECUTOR_WEBTASKS } from '../webtasks.ts';
+import { serveByRunning } from '../host-request.ts';
 import { checkLog, checkResult, checkStorage, messageType } from './guest-messages.ts';
 import { LogAccount } from './log-budget.ts';
 import type { PoolSettings, Spawn, Transport } from './pool-settings.ts';
-import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask } from './types.ts';
+import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask } from '../types.ts';
 
 
 // The guest's own pipeline answers a webtask that never calls back with its 504 at `timeout` and
