@@ -219,6 +219,22 @@ tenants('code left behind by one container never runs in another container\'s gu
   assert.is(again, mallory);
 });
 
+tenants("a full pool stops the least recently used idle guest of another container to make room", async () => {
+  const local = jail({ size: 2, containerGuests: 1 });
+  const counter = `let runs = 0; module.exports = (cb) => cb(null, ++runs);`;
+  const webtasks = Object.fromEntries(['a', 'b', 'c'].map((name) => [name, createJobWebtask(`count-${name}`, counter, { container: name })]));
+  const count = async (name: string) => json(await local.run({ webtask: webtasks[name]!, request: get() }));
+  try {
+    assert.equal([await count('a'), await count('b')], [1, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.is(await count('c'), 1); // a's guest, the least recently used, made room
+    assert.is(await count('b'), 2); // b's guest lived on
+    assert.is(await count('a'), 1); // a new guest for a (c's, now the least recently used, made room)
+  } finally {
+    await local.close();
+  }
+});
+
 tenants('a line a guest sends in another job\'s name is attributed to its own job', async () => {
   const entries: { webtask: string | undefined; message: string }[] = [];
   const local = jail({ size: 2, onLog: (entry) => void (entry.timing || entries.push({ webtask: entry.webtask, message: entry.message })) });

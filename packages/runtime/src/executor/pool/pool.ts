@@ -27,6 +27,9 @@ const HOST_KNOWN = EXECUTOR_WEBTASKS / 2;
 // idle guests to be kept when another container needs room.
 const MAX_STARTING = Math.max(1, Math.floor(availableParallelism() / 2));
 const BUSY_WINDOW = 50;
+// A job running for less than this is taken as a quick one: the next job of its container is sent
+// ahead to its guest rather than wait for a guest to start (tens of ms at best).
+const FRESH_JOB = 20;
 
 // A guest that sends this many times its job's line budget is flooding the host: stopped.
 const FLOOD_FACTOR = 10;
@@ -61,8 +64,10 @@ interface Slot {
   known: Lru<JobWebtask>;
   /** Jobs to send at the end of this turn of the event loop, in one message. */
   outbox: HostMessage[];
-  /** When it last finished a job (`performance.now()`): idle guests of other containers go least recently used first. */
+  /** When it last finished a job (`performance.now()`). */
   used: number;
+  /** When its running job started there. */
+  began: number;
 }
 
 /** One container's guests and the jobs that wait for them. */
@@ -170,9 +175,11 @@ class Pool {
   #place(lane: Lane): boolean {
     const idle = this.#idle(lane);
     if (idle) return this.#send(idle, lane.queue.shift()!), true;
-    if (this.#grow(lane)) return false;
     const busy = this.#leastBusy(lane);
-    if (busy) return this.#send(busy, lane.queue.shift()!), true;
+    // A guest may start for the container either way; but a guest whose job has only just started
+    // will likely be free before a new one is ready, so the job goes to it rather than wait.
+    const growing = this.#grow(lane);
+    if (busy && (!growing || performance.now() - busy.began < FRESH_JOB)) return this.#send(busy, lane.queue.shift()!), true;
     return false;
   }
 
@@ -192,7 +199,8 @@ class Pool {
   /**
    * Whether the lane's queued jobs will get a guest without being sent ahead to a busy one: guests
    * starting for it already, or one started now — within its share, making room if the pool is
-   * full by stopping the least recently used idle guest of another container.
+   * full by stopping the least recently used idle guest of another container (never one of a
+   * container that asked for a job within BUSY_WINDOW: the new one waits instead).
    */
   #grow(lane: Lane): boolean {
     let starting = 0;
@@ -230,7 +238,7 @@ class Pool {
   }
 
   #start(lane: Lane): void {
-    const slot: Slot = { transport: this.#spawn(lane.container), lane, ready: false, jobs: [], current: undefined, account: undefined, lines: 0, known: createLru(HOST_KNOWN), outbox: [], used: performance.now() };
+    const slot: Slot = { transport: this.#spawn(lane.container), lane, ready: false, jobs: [], current: undefined, account: undefined, lines: 0, known: createLru(HOST_KNOWN), outbox: [], used: performance.now(), began: 0 };
     this.slots.add(slot);
     lane.slots.add(slot);
     slot.transport.onMessage((message) => this.#receive(slot, message));
@@ -269,7 +277,8 @@ class Pool {
     slot.current = running;
     slot.account = new LogAccount(this.#settings.logBudget);
     slot.lines = 0;
-    this.#limits?.add(running, performance.now());
+    slot.began = performance.now();
+    this.#limits?.add(running, slot.began);
   }
 
   #expired(pending: Pending): void {
