@@ -2,7 +2,7 @@
 // serves only when started as one (the marker), so importing it elsewhere does nothing.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GUEST_MARKER } from './executor/guest-entry.ts';
-import { Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { type GuestChannel, serveGuest } from './executor/guest.ts';
 import { frameWriter, readFrames } from './executor/frames.ts';
 import { installEgressClient } from './executor/egress/client.ts';
@@ -33,9 +33,11 @@ function start(): boolean {
   return false;
 }
 
-/** The host's channel of a child guest: frames on fd 3 (see executor/frames.ts). */
+/** The host's channel of a child guest: frames on fd 3, or on the socket a jailed guest is told of (see executor/frames.ts). */
 function hostChannel(): GuestChannel {
-  const socket = new Socket({ fd: 3, readable: true, writable: true });
+  const path = process.env.EXT_COMPILERS_CHANNEL;
+  delete process.env.EXT_COMPILERS_CHANNEL;
+  const socket = path === undefined ? new Socket({ fd: 3, readable: true, writable: true }) : connect(path);
   // Orphaned by a host that died (or that stopped reading): nothing can reach this child any more.
   socket.on('close', () => process.exit(0));
   const send = frameWriter(socket);

@@ -30,20 +30,23 @@ module.exports = async (ctx, cb) => {
 
 /** The processes on this host under this one (by name and uid): the guests, seen from outside. */
 function descendants(): { name: string; uid: number }[] {
-  const processes = new Map<number, { ppid: number; uid: number; name: string }>();
+  const processes = new Map<number, { ppid: number; uid: number; name: string; spawner: boolean }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      // The spawner of jailed guests is the server's own helper, holding no user code: walked through, not listed.
+      const spawner = readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('ext-compilers-spawner');
       // Not a zombie (nothing left of it but its exit status), not tsx's esbuild service of this test process.
       if (/State:\s+Z/.test(status) || /Name:\s+esbuild/.test(status)) continue;
-      processes.set(Number(entry), { ppid: Number(/PPid:\s+(\d+)/.exec(status)![1]), uid: Number(/Uid:\s+(\d+)/.exec(status)![1]), name: /Name:\s+(\S+)/.exec(status)![1]! });
+      processes.set(Number(entry), { ppid: Number(/PPid:\s+(\d+)/.exec(status)![1]), uid: Number(/Uid:\s+(\d+)/.exec(status)![1]), name: /Name:\s+(\S+)/.exec(status)![1]!, spawner });
     } catch {
       // Gone meanwhile.
     }
   }
   const found: { name: string; uid: number }[] = [];
-  for (const [pid, { uid, name }] of processes) {
+  for (const [pid, { uid, name, spawner }] of processes) {
+    if (spawner) continue;
     for (let up = processes.get(pid)?.ppid; up !== undefined && up > 1; up = processes.get(up)?.ppid) {
       if (up === process.pid) {
         found.push({ name, uid });
@@ -181,14 +184,20 @@ processes('a detached process started by a webtask ends with its guest', async (
 
 processes.run();
 
-// User code can write on the guest's channel too (frames on fd 3: a 4-byte length and a V8
+// User code can write on the guest's channel too (frames on a socket: a 4-byte length and a V8
 // serialisation), and read what the host sends by patching EventEmitter#emit: a forger.
 const FORGER = `
 const forge = (message) => {
+  const fs = require('fs');
   const payload = require('v8').serialize(message);
   const header = Buffer.alloc(4);
   header.writeUInt32BE(payload.length);
-  require('fs').writeSync(3, Buffer.concat([header, payload]));
+  // The channel is one of the guest's sockets: the frame goes to each.
+  for (const fd of fs.readdirSync('/proc/self/fd').filter((fd) => Number(fd) > 2)) {
+    let target = '';
+    try { target = fs.readlinkSync('/proc/self/fd/' + fd); } catch {}
+    if (target.startsWith('socket:')) try { fs.writeSync(Number(fd), Buffer.concat([header, payload])); } catch {}
+  }
 };
 const listen = () => {
   const { deserialize } = require('v8');

@@ -36,7 +36,7 @@ export interface ChildLimits {
 }
 
 // What a message may hold besides an answer's body: its headers, a storage document (500 KB at most).
-const MESSAGE_OVERHEAD = 1024 * 1024;
+export const MESSAGE_OVERHEAD: number = 1024 * 1024;
 
 /**
  * The transport of a guest process started with `CHILD_STDIO`: messages are frames on fd 3 (a
@@ -89,7 +89,8 @@ function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
   return exited;
 }
 
-function faultOf(code: number | null, signal: NodeJS.Signals | null, stderr: string, limit: number): Fault {
+/** Why a guest process ended, from its exit and the tail of its stderr. */
+export function faultOf(code: number | null, signal: NodeJS.Signals | null, stderr: string, limit: number): Fault {
   if (OUT_OF_MEMORY.test(stderr)) return { kind: 'memory', limit };
   if (signal) return { kind: 'crash', message: `killed by ${signal}` };
   return { kind: 'exit', code };

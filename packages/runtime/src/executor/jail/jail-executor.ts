@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,13 +41,16 @@ export function createJailExecutor(options: ExecutorOptions = {}): Executor {
 }
 
 /**
- * A guest's own way out: a directory (seen at /run/egress inside) holding a socket of the egress
- * gate, which reports what `container`'s guest sent, received and was refused. Removed with the guest.
+ * A guest's own directory (seen at /run/egress inside): a socket of the egress gate, which reports
+ * what `container`'s guest sent, received and was refused, and the guest's channel to the host.
+ * Removed with the guest.
  */
 function egressFor(gate: EgressGate, container: string, report: ExecutorOptions['onEgress']): JailEgress {
-  const dir = mkdtempSync(join(tmpdir(), 'ext-compilers-egress-'));
-  chmodSync(dir, 0o755);
-  const listening = gate.listen(join(dir, SOCKET), {
+  // Other users of the host may pass through (0711) but not list it: the names inside are random.
+  const dir = mkdtempSync(join(tmpdir(), 'ext-compilers-guest-'));
+  chmodSync(dir, 0o711);
+  const socket = `gate-${randomBytes(12).toString('hex')}.sock`;
+  const listening = gate.listen(join(dir, socket), {
     onBytes: (sent, received) => report?.({ container, sent, received }),
     onRefused: (line) => report?.({ container, sent: 0, received: 0, refused: line }),
   });
@@ -54,15 +58,14 @@ function egressFor(gate: EgressGate, container: string, report: ExecutorOptions[
   listening.catch(() => undefined);
   return {
     dir,
-    socket: SOCKET,
+    socket,
+    channel: `channel-${randomBytes(12).toString('hex')}.sock`,
     close: async () => {
       await (await listening.catch(() => undefined))?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
-
-const SOCKET = 'gate.sock';
 
 /**
  * The module stores of the executor's webtasks, seen read-only by guests started after a webtask

@@ -1,7 +1,13 @@
-import { spawn } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Fault } from '../../answers/answers.ts';
+import { frameWriter, readFrames } from '../frames.ts';
+import type { GuestMessage } from '../types.ts';
+import { type SpawnedExit, spawnThroughSpawner } from './spawner.ts';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { CHILD_STDIO, childTransport } from '../child-transport.ts';
+import { type ChildLimits, faultOf, MESSAGE_OVERHEAD } from '../child-transport.ts';
 import { GUEST_MARKER, guestEntry } from '../guest-entry.ts';
 import type { Transport } from '../pool/pool-settings.ts';
 import type { Bind } from './binds.ts';
@@ -18,13 +24,15 @@ export interface JailSettings {
   responseLimit: number;
   /** More read-only binds (the module stores the executor's webtasks use). */
   binds: () => Bind[];
-  /** A directory of the host seen at `/run/egress` inside, holding the egress gate's socket: one per guest, closed with it. */
-  egress?: (() => JailEgress) | undefined;
+  /** A directory of the host seen at `/run/egress` inside, holding the egress gate's socket and the guest's channel: one per guest, closed with it. */
+  egress: () => JailEgress;
 }
 
+/** A guest's own directory: the names of its egress gate's socket and of its channel's (unguessable), and its removal. */
 export interface JailEgress {
   dir: string;
   socket: string;
+  channel: string;
   close(): Promise<void>;
 }
 
@@ -50,19 +58,72 @@ function takeIndex(): number {
 export function spawnJail(settings: JailSettings): Transport {
   const index = takeIndex();
   const entry = guestEntry();
-  const egress = settings.egress?.();
-  const env: Record<string, string> = { HOME: '/tmp' };
+  const egress = settings.egress();
+  const env: Record<string, string> = { HOME: '/tmp', EXT_COMPILERS_EGRESS: `${EGRESS_DIR}/${egress.socket}`, EXT_COMPILERS_CHANNEL: `${EGRESS_DIR}/${egress.channel}` };
   if (entry.typescript) env.TSX_DISABLE_CACHE = '1';
-  if (egress) env.EXT_COMPILERS_EGRESS = `${EGRESS_DIR}/${egress.socket}`;
-  const binds = [...settings.binds(), ...(egress ? [{ source: egress.dir, dest: EGRESS_DIR }] : [])];
+  const binds = [...settings.binds(), { source: egress.dir, dest: EGRESS_DIR }];
   const spec = { bwrap: settings.bwrap, uid: JAIL_UID_BASE + index, addressSpace: addressSpace(settings.memoryLimit, entry.typescript), tmpSize: settings.tmpSize, entryFile: entry.file, binds, env };
   const { file, args } = jailCommand({ ...spec, command: guestCommand(settings.memoryLimit, entry) });
-  // The channel is fd 3, which prlimit, bubblewrap and setpriv pass on to the guest.
-  const child = spawn(file, args, { env: {}, stdio: CHILD_STDIO });
-  return childTransport(child, { memoryLimit: settings.memoryLimit, responseLimit: settings.responseLimit }, () => {
+  return channelTransport(egress, { memoryLimit: settings.memoryLimit, responseLimit: settings.responseLimit }, (onExit) => spawnThroughSpawner(file, args, onExit), () => {
     used.delete(index);
-    void egress?.close();
+    void egress.close();
   });
+}
+
+/**
+ * The transport of a jailed guest: its channel is a Unix socket of the host in the guest's own
+ * directory (seen at /run/egress inside, under a name only the guest is told), listened on before
+ * the guest is started through the spawner, and closed to any connection after the first; frames
+ * as on fd 3 (a frame past the limit stops the guest unread).
+ */
+function channelTransport(dir: JailEgress, limits: ChildLimits, start: (onExit: (exit: SpawnedExit) => void) => { kill(): void }, onExited: () => void): Transport {
+  const listeners: ((message: GuestMessage) => void)[] = [];
+  const exitListeners: ((fault: Fault) => void)[] = [];
+  let pending: unknown[] = [];
+  let write: ((message: unknown) => void) | undefined;
+  let refused: Fault | undefined;
+  let guest: { kill(): void } | undefined;
+  let ended = false;
+  let resolveExited!: () => void;
+  const exited = new Promise<void>((resolve) => (resolveExited = resolve));
+  const end = (exit: SpawnedExit): void => {
+    if (ended) return;
+    ended = true;
+    server.close();
+    channel?.destroy();
+    const fault = refused ?? faultOf(exit.code, exit.signal, exit.stderrTail, limits.memoryLimit);
+    for (const listener of exitListeners) listener(fault);
+    onExited();
+    resolveExited();
+  };
+  let channel: Socket | undefined;
+  const server = createServer((socket) => {
+    server.close();
+    if (channel) return void socket.destroy();
+    channel = socket;
+    write = frameWriter(socket);
+    for (const message of pending) write(message);
+    pending = [];
+    readFrames(socket, limits.responseLimit + MESSAGE_OVERHEAD, (message) => listeners.forEach((listener) => listener(message as GuestMessage)), (reason) => {
+      refused = reason.startsWith('over') ? { kind: 'too-large', limit: limits.responseLimit } : { kind: 'protocol', message: `it sent ${reason}` };
+      guest?.kill();
+    });
+  });
+  server.listen(join(dir.dir, dir.channel), () => {
+    chmodSync(join(dir.dir, dir.channel), 0o666);
+    if (!ended) guest = start(end);
+  });
+  server.on('error', () => end({ code: null, signal: null, stderrTail: 'the channel of a jailed guest could not listen' }));
+  return {
+    send: (message) => (write ? write(message) : void pending.push(message)),
+    onMessage: (listener) => void listeners.push(listener),
+    onExit: (listener) => void exitListeners.push(listener),
+    kill: () => {
+      if (guest) guest.kill();
+      else end({ code: null, signal: 'SIGKILL', stderrTail: '' });
+      return exited;
+    },
+  };
 }
 
 /**
