@@ -26,7 +26,7 @@ export function spawnChild(limits: ChildLimits, writableDir: string): Transport 
 }
 
 /** A child guest's stdio: no stdin, the host's stdout, a piped stderr, and the frame channel on fd 3. */
-export const CHILD_STDIO: ['ignore', 'inherit', 'pipe', 'pipe'] = ['ignore', 'inherit', 'pipe', 'pipe'];
+const CHILD_STDIO: ['ignore', 'inherit', 'pipe', 'pipe'] = ['ignore', 'inherit', 'pipe', 'pipe'];
 
 export interface ChildLimits {
   /** The heap limit, in MB. */
@@ -36,7 +36,7 @@ export interface ChildLimits {
 }
 
 // What a message may hold besides an answer's body: its headers, a storage document (500 KB at most).
-export const MESSAGE_OVERHEAD: number = 1024 * 1024;
+const MESSAGE_OVERHEAD = 1024 * 1024;
 
 /**
  * The transport of a guest process started with `CHILD_STDIO`: messages are frames on fd 3 (a
@@ -54,17 +54,27 @@ export function childTransport(child: ChildProcess, limits: ChildLimits, onExite
   if (onExited) void exited.then(onExited);
   const channel = child.stdio[3] as Readable & Writable;
   const listeners: ((message: GuestMessage) => void)[] = [];
-  let refused: Fault | undefined;
-  readFrames(channel, limits.responseLimit + MESSAGE_OVERHEAD, (message) => listeners.forEach((listener) => listener(message as GuestMessage)), (reason) => {
-    refused = reason.startsWith('over') ? { kind: 'too-large', limit: limits.responseLimit } : { kind: 'protocol', message: `it sent ${reason}` };
-    void stop(child, exited);
-  });
+  const refused = readGuestFrames(channel, limits.responseLimit, listeners, () => void stop(child, exited));
   return {
     send: frameWriter(channel),
     onMessage: (listener) => void listeners.push(listener),
-    onExit: (listener) => void child.once('exit', (code, signal) => listener(refused ?? faultOf(code, signal, stderrTail, limits.memoryLimit))),
+    onExit: (listener) => void child.once('exit', (code, signal) => listener(refused() ?? faultOf(code, signal, stderrTail, limits.memoryLimit))),
     kill: () => stop(child, exited),
   };
+}
+
+/**
+ * A guest's frames from `stream` to `listeners`, read up to `responseLimit` and MESSAGE_OVERHEAD
+ * more. A frame past that, or one that does not deserialise, calls `stop`; the function returned
+ * then gives the fault to answer with (a too large response, or a protocol fault).
+ */
+export function readGuestFrames(stream: Readable, responseLimit: number, listeners: ((message: GuestMessage) => void)[], stop: () => void): () => Fault | undefined {
+  let refused: Fault | undefined;
+  readFrames(stream, responseLimit + MESSAGE_OVERHEAD, (message) => listeners.forEach((listener) => listener(message as GuestMessage)), (reason) => {
+    refused = reason.startsWith('over') ? { kind: 'too-large', limit: responseLimit } : { kind: 'protocol', message: `it sent ${reason}` };
+    stop();
+  });
+  return () => refused;
 }
 
 // Node 20 names the permission model `--experimental-permission`; Node 22.13+ made it stable as

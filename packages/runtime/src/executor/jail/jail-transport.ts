@@ -2,12 +2,12 @@ import { chmodSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Fault } from '../../answers/answers.ts';
-import { frameWriter, readFrames } from '../frames.ts';
+import { frameWriter } from '../frames.ts';
 import type { GuestMessage } from '../types.ts';
 import { type SpawnedExit, spawnThroughSpawner } from './spawner.ts';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { type ChildLimits, faultOf, MESSAGE_OVERHEAD } from '../child-transport.ts';
+import { type ChildLimits, faultOf, readGuestFrames } from '../child-transport.ts';
 import { GUEST_MARKER, guestEntry } from '../guest-entry.ts';
 import type { Transport } from '../pool/pool-settings.ts';
 import type { Bind } from './binds.ts';
@@ -81,7 +81,7 @@ function channelTransport(dir: JailEgress, limits: ChildLimits, start: (onExit: 
   const exitListeners: ((fault: Fault) => void)[] = [];
   let pending: unknown[] = [];
   let write: ((message: unknown) => void) | undefined;
-  let refused: Fault | undefined;
+  let refused: () => Fault | undefined = () => undefined;
   let guest: { kill(): void } | undefined;
   let ended = false;
   let resolveExited!: () => void;
@@ -91,7 +91,7 @@ function channelTransport(dir: JailEgress, limits: ChildLimits, start: (onExit: 
     ended = true;
     server.close();
     channel?.destroy();
-    const fault = refused ?? faultOf(exit.code, exit.signal, exit.stderrTail, limits.memoryLimit);
+    const fault = refused() ?? faultOf(exit.code, exit.signal, exit.stderrTail, limits.memoryLimit);
     for (const listener of exitListeners) listener(fault);
     onExited();
     resolveExited();
@@ -104,10 +104,7 @@ function channelTransport(dir: JailEgress, limits: ChildLimits, start: (onExit: 
     write = frameWriter(socket);
     for (const message of pending) write(message);
     pending = [];
-    readFrames(socket, limits.responseLimit + MESSAGE_OVERHEAD, (message) => listeners.forEach((listener) => listener(message as GuestMessage)), (reason) => {
-      refused = reason.startsWith('over') ? { kind: 'too-large', limit: limits.responseLimit } : { kind: 'protocol', message: `it sent ${reason}` };
-      guest?.kill();
-    });
+    refused = readGuestFrames(socket, limits.responseLimit, listeners, () => guest?.kill());
   });
   server.listen(join(dir.dir, dir.channel), () => {
     chmodSync(join(dir.dir, dir.channel), 0o666);

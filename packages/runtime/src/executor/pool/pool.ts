@@ -3,16 +3,17 @@ import type { Fault } from '../../answers/answers.ts';
 import { faultResult } from '../results.ts';
 import { answerStorage } from '../../storage/proxy.ts';
 import { documentOf } from '../../storage/handle.ts';
-import { createLru, type Lru } from '../../compile/cache.ts';
-import { type Deadline, DeadlineList } from '../../job/deadlines.ts';
+import { createLru } from '../../compile/cache.ts';
+import { DeadlineList } from '../../job/deadlines.ts';
 import { timingEntry } from '../../job/timing-entry.ts';
 import { requestId } from '../../request/id.ts';
 import { EXECUTOR_WEBTASKS } from '../webtasks.ts';
 import { serveByRunning } from '../host-request.ts';
 import { checkLog, checkResult, checkStorage, messageType } from './guest-messages.ts';
 import { LogAccount } from './log-budget.ts';
-import type { PoolSettings, Spawn, Transport } from './pool-settings.ts';
-import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult, JobWebtask } from '../types.ts';
+import { idleGuest, type Lane, leastBusyGuest, type Pending, roomFor, type Slot, startingIn } from './lanes.ts';
+import type { PoolSettings, Spawn } from './pool-settings.ts';
+import type { Executor, ExecutorJob, GuestMessage, JobResult } from '../types.ts';
 
 
 // The guest's own pipeline answers a webtask that never calls back with its 504 at `timeout` and
@@ -37,47 +38,6 @@ const FLOOD_FACTOR = 10;
 // How long a guest whose job left work behind may finish it (its lines still attributed to that
 // job) before it is stopped; it never serves again. It counts against the pool's size meanwhile.
 const DRAIN_GRACE = 2000;
-
-interface Pending extends Deadline {
-  id: number;
-  /** The guest it was sent to. */
-  slot: Slot | undefined;
-  job: ExecutorJob;
-  /** Whether the job's lines are wanted: run in an attributed scope, and a timing entry at the end. */
-  log: boolean;
-  resolve(result: JobResult): void;
-}
-
-/** One guest. It serves its lane's container only, from its start to its end. */
-interface Slot {
-  transport: Transport;
-  lane: Lane;
-  ready: boolean;
-  /** Sent and not answered, in order: the first runs, the others wait in the guest. */
-  jobs: Pending[];
-  /** The job the guest runs or ran last: its lines are attributed to it, whatever the guest says. */
-  current: Pending | undefined;
-  account: LogAccount | undefined;
-  /** Lines received for `current`, counted even when dropped: a flood stops the guest. */
-  lines: number;
-  /** The webtask objects this guest has been sent whole, by id. */
-  known: Lru<JobWebtask>;
-  /** Jobs to send at the end of this turn of the event loop, in one message. */
-  outbox: HostMessage[];
-  /** When it last finished a job (`performance.now()`). */
-  used: number;
-  /** When its running job started there. */
-  began: number;
-}
-
-/** One container's guests and the jobs that wait for them. */
-interface Lane {
-  container: string;
-  /** When a job of this container last arrived (`performance.now()`). */
-  asked: number;
-  slots: Set<Slot>;
-  queue: Pending[];
-}
 
 /**
  * A pool of guests (worker threads or child processes), each serving one container for its whole
@@ -126,11 +86,11 @@ class Pool {
     if (this.#closed) return resolve(this.#faultResult({ kind: 'closed' }, job));
     const lane = this.#lane(job.webtask.settings.container ?? '');
     lane.asked = performance.now();
-    if (lane.queue.length >= this.#settings.containerQueue && !this.#idle(lane)) return resolve(this.#faultResult({ kind: 'busy', queue: lane.queue.length }, job));
+    if (lane.queue.length >= this.#settings.containerQueue && !idleGuest(lane)) return resolve(this.#faultResult({ kind: 'busy', queue: lane.queue.length }, job));
     const log = this.#settings.onLog !== undefined && (this.#settings.logWanted?.(job.webtask) ?? true);
     // The host names each request, so that it, not the guest, says which request a line belongs to.
-    const request = job.request.id === undefined ? { ...job.request, id: requestId() } : job.request;
-    lane.queue.push({ id: this.#nextId++, slot: undefined, job: { ...job, request }, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
+    const named = job.request.id === undefined ? { ...job, request: { ...job.request, id: requestId() } } : job;
+    lane.queue.push({ id: this.#nextId++, slot: undefined, job: named, log, resolve, due: 0, prev: undefined, next: undefined, listed: false });
     this.waiting.add(lane);
     this.#dispatch();
   }
@@ -164,7 +124,8 @@ class Pool {
     let placed = true;
     while (placed) {
       placed = false;
-      for (const lane of [...this.waiting]) {
+      // Placing never adds a lane to `waiting`, and deleting the one visited is safe in a Set.
+      for (const lane of this.waiting) {
         if (lane.queue.length === 0) this.waiting.delete(lane);
         else if (this.#place(lane)) placed = true;
       }
@@ -173,9 +134,9 @@ class Pool {
 
   /** Give the lane's first queued job a guest, or arrange one for it; false when it must wait. */
   #place(lane: Lane): boolean {
-    const idle = this.#idle(lane);
+    const idle = idleGuest(lane);
     if (idle) return this.#send(idle, lane.queue.shift()!), true;
-    const busy = this.#leastBusy(lane);
+    const busy = leastBusyGuest(lane, this.#settings.prefetch);
     // A guest may start for the container either way; but a guest whose job has only just started
     // will likely be free before a new one is ready, so the job goes to it rather than wait.
     const growing = this.#grow(lane);
@@ -183,18 +144,7 @@ class Pool {
     return false;
   }
 
-  #idle(lane: Lane): Slot | undefined {
-    for (const slot of lane.slots) if (slot.ready && slot.jobs.length === 0) return slot;
-    return undefined;
-  }
 
-  #leastBusy(lane: Lane): Slot | undefined {
-    let best: Slot | undefined;
-    for (const slot of lane.slots) {
-      if (slot.ready && slot.jobs.length <= this.#settings.prefetch && (!best || slot.jobs.length < best.jobs.length)) best = slot;
-    }
-    return best;
-  }
 
   /**
    * Whether the lane's queued jobs will get a guest without being sent ahead to a busy one: guests
@@ -203,38 +153,21 @@ class Pool {
    * container that asked for a job within BUSY_WINDOW: the new one waits instead).
    */
   #grow(lane: Lane): boolean {
-    let starting = 0;
-    for (const slot of lane.slots) if (!slot.ready) starting++;
+    const starting = startingIn(lane.slots);
     if (starting >= lane.queue.length) return true;
     if (this.#closed || lane.slots.size >= this.#settings.containerGuests) return false;
     // Starting a guest takes a core for tens of ms: a few at a time, so running guests keep theirs.
-    if (this.#starting >= MAX_STARTING) return starting > 0;
+    if (startingIn(this.slots) >= MAX_STARTING) return starting > 0;
     if (this.slots.size >= this.#settings.size && !this.#evict(lane)) return false;
     this.#start(lane);
     return true;
   }
 
-  /** Guests started and not ready yet, in all. */
-  get #starting(): number {
-    let count = 0;
-    for (const slot of this.slots) if (!slot.ready) count++;
-    return count;
-  }
 
   #evict(except: Lane): boolean {
-    let oldest: Slot | undefined;
-    for (const slot of this.slots) {
-      const draining = !slot.lane.slots.has(slot);
-      if (draining) {
-        oldest = slot;
-        break;
-      }
-      if (slot.lane !== except && slot.ready && slot.jobs.length === 0 && (!oldest || slot.used < oldest.used)) oldest = slot;
-    }
-    // A container still asking (a job within the last moment) keeps its guests: another waits instead.
-    if (oldest && performance.now() - oldest.lane.asked < BUSY_WINDOW && oldest.lane.slots.has(oldest)) return false;
-    if (oldest) this.#retire(oldest);
-    return oldest !== undefined;
+    const room = roomFor(this.slots, except, performance.now() - BUSY_WINDOW);
+    if (room) this.#retire(room);
+    return room !== undefined;
   }
 
   #start(lane: Lane): void {
