@@ -62,10 +62,17 @@ interface AutocannonResult {
   timeouts: number;
   non2xx: number;
 }
-const autocannon = require('autocannon') as (options: object) => Promise<AutocannonResult>;
+type AutocannonRun = PromiseLike<AutocannonResult> & { on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void };
+const autocannon = require('autocannon') as (options: object) => AutocannonRun;
 
-async function load(port: number, target: Target, seconds: number, connections: number): Promise<number> {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${target.path}`, method: 'POST', headers: target.headers, body: target.body, connections, duration: seconds });
+/**
+ * Keep-alive load on `target` at `port`: requests/s; with `latencies`, every 200 answer's latency
+ * in ms (autocannon's own histogram keeps whole milliseconds, and a warm answer is under 1–3 ms).
+ */
+export async function load(port: number, target: Target, seconds: number, connections: number, latencies?: number[]): Promise<number> {
+  const run = autocannon({ url: `http://127.0.0.1:${port}${target.path}`, method: 'POST', headers: target.headers, body: target.body, connections, duration: seconds });
+  if (latencies) run.on('response', (_client, status, _bytes, ms) => void (status === 200 && latencies.push(ms)));
+  const result = await run;
   if (result.errors || result.timeouts || result.non2xx) throw new Error(`port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
   return result.requests.total / result.duration;
 }
@@ -73,7 +80,7 @@ async function load(port: number, target: Target, seconds: number, connections: 
 // The load generator's garbage from one server's round would otherwise be collected during the
 // next server's round (a faster server leaves more), on the cores the servers share with it.
 setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
+export const collect = runInNewContext('gc') as () => void;
 
 /**
  * The order of the servers in each round: a fixed-seed shuffle, so no server always follows the

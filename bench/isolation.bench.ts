@@ -18,12 +18,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { jailSupport } from '@ext-compilers/runtime';
 import { openServer } from '@ext-compilers/server';
-import { roundOrders } from './http.ts';
-import { POINTS } from './points.ts';
+import { collect, load, roundOrders } from './http.ts';
+import { BODY, HEADERS, META, POINT, SECRETS, quiet } from './hook.ts';
 import { median } from './race.ts';
 import { describeMachine, machineNote, writeResults } from './report.ts';
 
@@ -42,21 +40,10 @@ const TURNS = { workers: 8, containers: 200, hotConnections: 4, churnConcurrency
 /** Floors of a guest's start: each started this many times, to its exit. */
 const STARTS = 10;
 
-const SECRET = 'c2VjcmV0LWZvci10aGUtYmVuY2htYXJrLTMyYnl0ZXM';
-const POINT = POINTS.find((point) => point.name === 'client-credentials-exchange')!;
-const META = { 'wt-compiler': 'ext-compilers/client-credentials-exchange', 'auth0-extension-secret': SECRET };
-const SECRETS = { 'auth0-extension-secret': SECRET };
-const BODY = JSON.stringify(POINT.body());
-const HEADERS = { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' };
-const quiet = { info() {}, warn() {}, error() {} };
 
 type Sandbox = 'jail' | 'worker' | 'process';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// The load generator's garbage from one round would otherwise be collected during the next (as
-// in bench/http.ts).
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
 
 // ---------------------------------------------------------------------------------------------
 // Servers: each in a child process of its own, over a temporary data directory.
@@ -156,24 +143,9 @@ function timingOf(header: string | null, metric: string): number | undefined {
   return found ? Number(found[1]) : undefined;
 }
 
-interface AutocannonResult {
-  requests: { total: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-type AutocannonRun = PromiseLike<AutocannonResult> & { on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void };
-const autocannon = require('autocannon') as (options: object) => AutocannonRun;
-
-/** Keep-alive load on `container`'s hook: requests/s, and every answer's latency (ms, hrtime) when `latencies` is given. */
-async function load(served: Served, container: string, seconds: number, connections: number, latencies?: number[]): Promise<number> {
-  const run = autocannon({ url: `http://127.0.0.1:${served.port}${runPath(container)}`, method: 'POST', headers: HEADERS, body: BODY, connections, duration: seconds });
-  // autocannon's own histogram keeps whole milliseconds: a warm answer is 1–3 ms, so p99 is read from each answer's time.
-  if (latencies) run.on('response', (_client, status, _bytes, ms) => void (status === 200 && latencies.push(ms)));
-  const result = await run;
-  if (result.errors || result.timeouts || result.non2xx) throw new Error(`${served.sandbox} ${container}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
-  return result.requests.total / result.duration;
+/** Keep-alive load on `container`'s hook: requests/s, and every answer's latency (ms) when `latencies` is given. */
+function loadHook(served: Served, container: string, seconds: number, connections: number, latencies?: number[]): Promise<number> {
+  return load(served.port, { path: runPath(container), body: BODY, headers: HEADERS }, seconds, connections, latencies);
 }
 
 /** The q-quantile (0–1) of `values`, nearest rank. */
@@ -319,12 +291,12 @@ async function warmRunRoute() {
       expected ??= answer.text;
       if (answer.text !== expected) throw new Error(`${kind} answers differently: ${expected} / ${answer.text}`);
     }
-    for (const kind of WARM_KINDS) await load(servers[kind], 'bench', WARM.warmupSeconds, WARM.connections);
+    for (const kind of WARM_KINDS) await loadHook(servers[kind], 'bench', WARM.warmupSeconds, WARM.connections);
     const samples = { worker: [] as number[], jail: [] as number[], process: [] as number[] };
     for (const order of roundOrders(WARM_KINDS, WARM.rounds)) {
       for (const kind of order) {
         collect();
-        samples[kind].push(await load(servers[kind], 'bench', WARM.seconds, WARM.connections));
+        samples[kind].push(await loadHook(servers[kind], 'bench', WARM.seconds, WARM.connections));
       }
     }
     // 3, for information: the warm guests, after their thousands of requests.
@@ -435,7 +407,7 @@ async function hotRound(served: Served, kind: Round['kind'], others: readonly st
   const busy = kind === 'turns' ? churn(served, others, cursor) : undefined;
   if (busy) await sleep(TURNS.settleMs);
   const latencies: number[] = [];
-  const rps = await load(served, 'hot', TURNS.seconds, TURNS.hotConnections, latencies);
+  const rps = await loadHook(served, 'hot', TURNS.seconds, TURNS.hotConnections, latencies);
   const churned = await busy?.stop();
   const max = latencies.reduce((a, b) => Math.max(a, b), 0);
   return { kind, p50_ms: quantile(latencies, 0.5), p99_ms: quantile(latencies, 0.99), max_ms: max, over_100ms: latencies.filter((ms) => ms > 100).length, requests_per_s: rps, ...(churned ? { churn: churned } : {}) };
@@ -455,7 +427,7 @@ async function takingTurns() {
     await runHook(served, 'hot');
     for (const container of others.slice(0, TURNS.workers)) await runHook(served, container);
     const evicting = describeFirst(await firstAnswers(served, 'evict', TURNS.evicting));
-    await load(served, 'hot', TURNS.warmupSeconds, TURNS.hotConnections);
+    await loadHook(served, 'hot', TURNS.warmupSeconds, TURNS.hotConnections);
     const rounds: Round[] = [];
     const cursor = { next: TURNS.workers };
     for (const order of roundOrders(['alone', 'turns'] as const, TURNS.rounds)) {

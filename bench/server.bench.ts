@@ -11,20 +11,13 @@ import { createServer, type Sandbox } from '@ext-compilers/runtime';
 import { createMemoryStore, createWebtaskServer } from '@ext-compilers/server';
 import { createTokenService, generateKeys } from '@ext-compilers/tokens';
 import { type HttpMethod, raceHttp, serveInChild } from './http.ts';
-import { POINTS } from './points.ts';
+import { BODY, HEADERS, META, POINT, SECRETS, quiet } from './hook.ts';
 import { describeMachine, machineNote, writeResults } from './report.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const TARGET = 0.7;
 const HTTP: HttpMethod = { rounds: 41, seconds: 1, warmupSeconds: 1, connections: 10 };
 
-const SECRET = 'c2VjcmV0LWZvci10aGUtYmVuY2htYXJrLTMyYnl0ZXM';
-const POINT = POINTS.find((point) => point.name === 'client-credentials-exchange')!;
-const META = { 'wt-compiler': 'ext-compilers/client-credentials-exchange', 'auth0-extension-secret': SECRET };
-const SECRETS = { 'auth0-extension-secret': SECRET };
-const BODY = JSON.stringify(POINT.body());
-const HEADERS = { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' };
-const quiet = { info() {}, warn() {}, error() {} };
 
 const KINDS = ['runtime-in-process', 'server-in-process', 'runtime-worker', 'server-worker'] as const;
 type Kind = (typeof KINDS)[number];
