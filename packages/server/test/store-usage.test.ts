@@ -3,33 +3,8 @@
 // it finds at open.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createEmbeddedStore, createMemoryStore, type WebtaskStore } from '@ext-compilers/server';
-
-type Coded = Error & { code?: string; details?: Record<string, unknown> };
-
-async function rejects(promise: Promise<unknown>): Promise<Coded> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Coded;
-  }
-  throw new Error('expected a rejection');
-}
-
-const roots: string[] = [];
-function newDirectory(): string {
-  const root = mkdtempSync(join(tmpdir(), 'server-usage-'));
-  roots.push(root);
-  return join(root, 'data');
-}
-
-const implementations: Record<string, () => Promise<WebtaskStore>> = {
-  memory: async () => createMemoryStore(),
-  embedded: async () => createEmbeddedStore({ directory: newDirectory() }),
-};
+import { createEmbeddedStore, type WebtaskStore } from '@ext-compilers/server';
+import { implementations, newDirectory, rejects, removeDirectories } from './store-support.ts';
 
 /** A JSON string value of exactly `bytes` bytes of JSON (its quotes included). */
 const sized = (bytes: number): string => 'x'.repeat(bytes - 2);
@@ -95,7 +70,7 @@ for (const [label, open] of Object.entries(implementations)) {
 
 const embedded = suite('store usage: embedded, reopened');
 embedded.after(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  removeDirectories();
 });
 
 embedded('sizes of the documents found at open are learned, and the limit holds over them', async () => {

@@ -4,43 +4,17 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createEmbeddedStore,
-  createMemoryStore,
   DEFAULT_LIST_LIMIT,
   MAX_CODE_SIZE,
   MAX_DATA_SIZE,
   MAX_LIST_LIMIT,
   type WebtaskStore,
 } from '@ext-compilers/server';
-
-type Coded = Error & { code?: string; details?: Record<string, unknown> };
-
-async function rejects(promise: Promise<unknown>): Promise<Coded> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Coded;
-  }
-  throw new Error('expected a rejection');
-}
-
-const roots: string[] = [];
-
-/** A data directory that does not exist yet, in a fresh temporary directory (removed at the end). */
-function newDirectory(): string {
-  const root = mkdtempSync(join(tmpdir(), 'server-store-'));
-  roots.push(root);
-  return join(root, 'data');
-}
-
-const implementations: Record<string, () => Promise<WebtaskStore>> = {
-  memory: async () => createMemoryStore(),
-  embedded: async () => createEmbeddedStore({ directory: newDirectory() }),
-};
+import { implementations, newDirectory, rejects, removeDirectories } from './store-support.ts';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -297,7 +271,7 @@ for (const [label, open] of Object.entries(implementations)) {
 
 const embedded = suite('embedded store');
 embedded.after(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  removeDirectories();
 });
 
 /** Every file under `directory`, recursively, with its path relative to it. */

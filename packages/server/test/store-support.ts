@@ -1,0 +1,35 @@
+// Shared by the store tests: a rejection's error, fresh data directories (removed by
+// `removeDirectories`), and each WebtaskStore implementation, opened anew.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmbeddedStore, createMemoryStore, type WebtaskStore } from '@ext-compilers/server';
+
+export type Coded = Error & { code?: string; details?: Record<string, unknown> };
+
+export async function rejects(promise: Promise<unknown>): Promise<Coded> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Coded;
+  }
+  throw new Error('expected a rejection');
+}
+
+const roots: string[] = [];
+
+/** A data directory that does not exist yet, in a fresh temporary directory (removed by `removeDirectories`). */
+export function newDirectory(): string {
+  const root = mkdtempSync(join(tmpdir(), 'server-store-'));
+  roots.push(root);
+  return join(root, 'data');
+}
+
+export function removeDirectories(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
+export const implementations: Record<string, () => Promise<WebtaskStore>> = {
+  memory: async () => createMemoryStore(),
+  embedded: async () => createEmbeddedStore({ directory: newDirectory() }),
+};
