@@ -3,6 +3,7 @@ import { createModuleStore } from '@ext-compilers/modules';
 import { createExecutor, type Sandbox } from './create-executor.ts';
 import { createJobWebtask } from './create-job-webtask.ts';
 import { createHandle } from './storage/handle.ts';
+import { defaultPoolSize } from './executor/pool/pool-settings.ts';
 import { compileForPipeline, type PassedCompileOptions, readyWebtask, startedWebtask } from './job/compiled.ts';
 import { runCompiled } from './job/run-job.ts';
 import { requestId } from './request/id.ts';
@@ -13,7 +14,7 @@ import type { AnyWebtaskFunction, PipelineRequest, PipelineResponse } from './jo
 export interface CreateServerOptions extends RuntimeOptions, PassedCompileOptions {
   /** Default `in-process` (no isolation: user code runs in this process). See docs/security.md. */
   sandbox?: Sandbox | undefined;
-  /** `worker`/`process`: the pool size; default `os.availableParallelism() - 1`, at least 1. */
+  /** `worker`/`process`: the pool size, every guest serving this one webtask; default twice `os.availableParallelism()`, at least 2. */
   workers?: number | undefined;
   /** `worker`/`process`: the heap limit of each worker or child in MB; default 128. */
   memoryLimit?: number | undefined;
@@ -58,7 +59,9 @@ function isolatedServer(code: string | AnyWebtaskFunction, options: CreateServer
   }
   const settings = resolveSettings(options);
   if (settings.storage) throw new TypeError(`createServer: with the '${sandbox}' sandbox, 'storage' must be one from createStorage()`);
-  const executor = createExecutor({ sandbox, size: options.workers, timeout: settings.timeout, memoryLimit: options.memoryLimit, prefetch: options.prefetch, logger: settings.logger });
+  // One webtask, so one container: all the pool's guests are its own.
+  const size = options.workers ?? defaultPoolSize();
+  const executor = createExecutor({ sandbox, size, containerGuests: size, timeout: settings.timeout, memoryLimit: options.memoryLimit, prefetch: options.prefetch, logger: settings.logger });
   const webtask = createJobWebtask('server', code, options);
   const storage = createHandle(settings.document!);
   const server = createHttpServer((req, res) => void executor.serve({ webtask, storage }, req, res));

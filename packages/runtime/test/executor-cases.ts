@@ -27,6 +27,7 @@ module.exports = function (ctx, cb) {
   if (route === 'reject') { Promise.reject(new Error('nobody catches this')); return; }
   if (route === 'throw-later') { setTimeout(() => { throw new TypeError('thrown in a timer'); }, 10); return; }
   if (route === 'never') return;
+  if (route === 'slow') return setTimeout(() => cb(null, { slow: true }), 400);
   if (route === 'twice') { cb(null, { first: true }); cb(null, { second: true }); return; }
   if (route === 'count') {
     return ctx.storage.get((error, data) => {
@@ -153,6 +154,15 @@ export function executorCases(test: Test, sandbox: Exclude<Sandbox, 'in-process'
   test('a throw in a timer: 500 with its message, the host lives on', async () => {
     const fault = await faultWithNeighbour(port, 'throw-later');
     assert.equal([fault.status, fault.body.error, fault.body.message], [500, 'Script generated an unhandled asynchronous exception.', 'TypeError: thrown in a timer']);
+  });
+
+  test('slow runs at once do not queue behind each other in one guest: every guest takes one', async () => {
+    // Two guests (workers: 2), four runs of 400 ms started together: two rounds, ~800 ms, never four (1600 ms).
+    const began = performance.now();
+    const replies = await Promise.all([1, 2, 3, 4].map(() => send(port, '/?route=slow')));
+    const took = performance.now() - began;
+    assert.equal(replies.map((reply) => reply.status), [200, 200, 200, 200]);
+    assert.ok(took < 1400, `four 400 ms runs on two guests took ${took.toFixed(0)} ms`);
   });
 
   test('never calling back: the pipeline\'s 504 at the time limit', async () => {

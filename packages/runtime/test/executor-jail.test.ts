@@ -264,6 +264,7 @@ tenants('a malformed answer costs its guest, never the host: bad status, CR/LF i
     `{ type: 'result', id, statusCode: 1234, headers: {}, body: 'x' }`,
     `{ type: 'result', id, statusCode: 200, headers: { 'set-cookie': 'a=b\\r\\nX-Injected: 1' }, body: 'x' }`,
     `{ type: 'result', id, statusCode: 200, headers: {}, body: null }`,
+    `{ type: 'released', id }`,
   ]) {
     // A first job listens to the host's messages; the second one learns its job id from them and
     // answers for the runtime, before it, with a forged result.
@@ -283,6 +284,21 @@ tenants('a malformed answer costs its guest, never the host: bad status, CR/LF i
     assert.match(forged.body.toString(), /malformed/);
   }
   assert.is(json(await run(shared, probing('return 2;'), 'alice')).value, 2);
+});
+
+tenants("a container's slow jobs never wait behind one busy guest while another of its guests is free", async () => {
+  const local = jail({ size: 4, containerGuests: 2 });
+  try {
+    const slow = createJobWebtask('slow', `module.exports = (cb) => setTimeout(() => cb(null, 'slow'), 1000);`, { container: 'patient' });
+    const began = performance.now();
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => local.run({ webtask: slow, request: get() })));
+    const took = performance.now() - began;
+    assert.equal(answers.map(json), ['slow', 'slow', 'slow', 'slow', 'slow']);
+    // Two guests, started for the first jobs: three rounds of 1 s (plus a start), never five.
+    assert.ok(took < 4200, `five 1 s jobs on two guests took ${took.toFixed(0)} ms`);
+  } finally {
+    await local.close();
+  }
 });
 
 tenants('an answer over maxResponseSize is refused with 502', async () => {

@@ -33,6 +33,7 @@ export function serveGuest(channel: GuestChannel): void {
   process.on('unhandledRejection', fault);
   const receive = (message: HostMessage): void => {
     if (message.type === 'storage') return storage.reply(message.sid, message.reply);
+    if (message.type === 'release') return void (jobs.release(message.id) && channel.send({ type: 'released', id: message.id }));
     // Looked up as it arrives, in the host's order: the host's count of what this guest knows relies on it.
     const known = typeof message.webtask === 'string' ? cache.known(message.webtask) : cache.remember(message.webtask);
     jobs.push({ id: message.id, known, request: message.request, log: message.log });
@@ -72,9 +73,9 @@ interface GuestJob {
 
 /**
  * Jobs run one at a time, in the order they came: those behind the running one have not started,
- * so the host can give them to another guest if this one fails.
+ * so the host can give them to another guest if this one fails, or ask one back for a free guest.
  */
-function jobQueue(channel: GuestChannel, environment: GuestEnvironment): { push(job: GuestJob): void } {
+function jobQueue(channel: GuestChannel, environment: GuestEnvironment): { push(job: GuestJob): void; release(id: number): boolean } {
   const jobs: GuestJob[] = [];
   const unattributed: GuestEnvironment = { ...environment, onLog: undefined };
   let running = false;
@@ -100,6 +101,12 @@ function jobQueue(channel: GuestChannel, environment: GuestEnvironment): { push(
     push(job) {
       jobs.push(job);
       if (!running) next();
+    },
+    /** Drop job `id` if it waits here unstarted: whether it did. */
+    release(id) {
+      const at = jobs.findIndex((job) => job.id === id);
+      if (at >= 0) jobs.splice(at, 1);
+      return at >= 0;
     },
   };
 }

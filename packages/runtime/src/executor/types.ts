@@ -149,7 +149,9 @@ export interface StorageReply {
  */
 export type HostMessage =
   | { type: 'run'; id: number; webtask: JobWebtask | string; request: JobRequest; log: boolean }
-  | { type: 'storage'; sid: number; reply: StorageReply };
+  | { type: 'storage'; sid: number; reply: StorageReply }
+  /** Give job `id` back if it has not started (another guest of the container is free for it). */
+  | { type: 'release'; id: number };
 
 /** Guest → host. */
 export type GuestMessage =
@@ -158,7 +160,9 @@ export type GuestMessage =
   | { type: 'result'; id: number; statusCode: number; headers: Record<string, string | number | string[]>; body: string | Uint8Array; timing: JobResult['timing']; requestId: string | undefined; recycle?: boolean }
   | { type: 'storage'; sid: number; webtask: string; operation: StorageOperation }
   | { type: 'log'; level: LogLevel; text: string; webtask: string | undefined; requestId: string | undefined; time: string }
-  | { type: 'fault'; message: string };
+  | { type: 'fault'; message: string }
+  /** Job `id`, asked back, had not started: the guest dropped it and never will run it. */
+  | { type: 'released'; id: number };
 
 /**
  * Where user code runs: this process (no isolation), a pool of worker threads, a pool of child

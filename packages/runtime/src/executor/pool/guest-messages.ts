@@ -16,7 +16,7 @@ const MAX_HEADERS = 200;
 /** The shape of a message, or `undefined` when it is none the runtime's guest sends. */
 export function messageType(message: unknown): GuestMessage['type'] | undefined {
   const type = (message as { type?: unknown } | null)?.type;
-  return type === 'ready' || type === 'result' || type === 'storage' || type === 'log' || type === 'fault' ? type : undefined;
+  return type === 'ready' || type === 'result' || type === 'storage' || type === 'log' || type === 'fault' || type === 'released' ? type : undefined;
 }
 
 /** A `result` message as the answer the host writes: status, headers and body checked, the body capped. */

@@ -37,6 +37,8 @@ export interface Slot {
   used: number;
   /** When its running job started there. */
   began: number;
+  /** The job it was asked to give back (unstarted, for a free guest of its container), until it answers or starts it. */
+  releasing: number | undefined;
 }
 
 /** One container's guests and the jobs that wait for them. */
@@ -46,6 +48,21 @@ export interface Lane {
   asked: number;
   slots: Set<Slot>;
   queue: Pending[];
+  /** How long its jobs run, in ms (a moving average; undefined until one has ended). */
+  took: number | undefined;
+}
+
+/** Each ended job's weight in its lane's moving average of run time. */
+const TOOK_WEIGHT = 0.2;
+
+/** Count a job of the lane that ran `ms`. */
+export function noteRunTime(lane: Lane, ms: number): void {
+  lane.took = lane.took === undefined ? ms : lane.took + TOOK_WEIGHT * (ms - lane.took);
+}
+
+/** Whether the lane's jobs are known to be quick (under `ms`): only then is one sent ahead to a busy guest, where it waits unstarted. */
+export function quickLane(lane: Lane, ms: number): boolean {
+  return lane.took !== undefined && lane.took < ms;
 }
 
 /** An idle guest of the lane, ready. */
@@ -61,6 +78,21 @@ export function leastBusyGuest(lane: Lane, prefetch: number): Slot | undefined {
     if (slot.ready && slot.jobs.length <= prefetch && (!best || slot.jobs.length < best.jobs.length)) best = slot;
   }
   return best;
+}
+
+/**
+ * The lane's guests holding jobs that have not started, one for each idle guest of the lane (the
+ * most loaded first): a job of each is to be asked back, so that no job waits behind a busy guest
+ * while another guest of its container is free. Guests already asked are skipped.
+ */
+export function guestsToRelieve(lane: Lane): Slot[] {
+  let idle = 0;
+  const loaded: Slot[] = [];
+  for (const slot of lane.slots) {
+    if (slot.ready && slot.jobs.length === 0) idle++;
+    else if (slot.jobs.length > 1 && slot.releasing === undefined) loaded.push(slot);
+  }
+  return loaded.sort((a, b) => b.jobs.length - a.jobs.length).slice(0, idle);
 }
 
 /** How many of `slots` are started and not ready yet. */

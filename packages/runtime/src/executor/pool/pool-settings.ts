@@ -40,9 +40,14 @@ export interface PoolSettings {
   logWanted: ((webtask: JobWebtask) => boolean) | undefined;
 }
 
+/** Live guests in all unless told: twice the CPUs, at least 2 (one runaway never stalls everybody). */
+export function defaultPoolSize(): number {
+  return Math.max(2, 2 * availableParallelism());
+}
+
 /** The pool's settings from an executor's options, each checked (a bad one throws a TypeError naming it). */
 export function poolSettings(options: ExecutorOptions): PoolSettings {
-  const size = count(options.size ?? Math.max(2, 2 * availableParallelism()), 1, 'The pool size');
+  const size = count(options.size ?? defaultPoolSize(), 1, 'The pool size');
   const containerGuests = count(options.containerGuests ?? Math.max(1, Math.floor(size / 2)), 1, 'containerGuests');
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   if (typeof timeout !== 'number' || !(timeout >= 0)) throw new TypeError('The timeout must be a non-negative number of ms');

@@ -11,9 +11,9 @@ import { EXECUTOR_WEBTASKS } from '../webtasks.ts';
 import { serveByRunning } from '../host-request.ts';
 import { checkLog, checkResult, checkStorage, messageType } from './guest-messages.ts';
 import { LogAccount } from './log-budget.ts';
-import { idleGuest, type Lane, leastBusyGuest, type Pending, roomFor, type Slot, startingIn } from './lanes.ts';
+import { guestsToRelieve, idleGuest, type Lane, leastBusyGuest, noteRunTime, type Pending, quickLane, roomFor, type Slot, startingIn } from './lanes.ts';
 import type { PoolSettings, Spawn } from './pool-settings.ts';
-import type { Executor, ExecutorJob, GuestMessage, JobResult } from '../types.ts';
+import type { Executor, ExecutorJob, GuestMessage, HostMessage, JobResult } from '../types.ts';
 
 
 // The guest's own pipeline answers a webtask that never calls back with its 504 at `timeout` and
@@ -28,8 +28,9 @@ const HOST_KNOWN = EXECUTOR_WEBTASKS / 2;
 // idle guests to be kept when another container needs room.
 const MAX_STARTING = Math.max(1, Math.floor(availableParallelism() / 2));
 const BUSY_WINDOW = 50;
-// A job running for less than this is taken as a quick one: the next job of its container is sent
-// ahead to its guest rather than wait for a guest to start (tens of ms at best).
+// A job running for less than this is taken as a quick one: the next job of a container whose jobs
+// are quick is sent ahead to its guest rather than wait for a guest to start (tens of ms at best).
+// A container whose jobs take longer never has one sent ahead: each waits for a free guest.
 const FRESH_JOB = 20;
 
 // A guest that sends this many times its job's line budget is flooding the host: stopped.
@@ -115,7 +116,7 @@ class Pool {
 
   #lane(container: string): Lane {
     let lane = this.lanes.get(container);
-    if (!lane) this.lanes.set(container, (lane = { container, asked: 0, slots: new Set(), queue: [] }));
+    if (!lane) this.lanes.set(container, (lane = { container, asked: 0, slots: new Set(), queue: [], took: undefined }));
     return lane;
   }
 
@@ -136,9 +137,9 @@ class Pool {
   #place(lane: Lane): boolean {
     const idle = idleGuest(lane);
     if (idle) return this.#send(idle, lane.queue.shift()!), true;
-    const busy = leastBusyGuest(lane, this.#settings.prefetch);
-    // A guest may start for the container either way; but a guest whose job has only just started
-    // will likely be free before a new one is ready, so the job goes to it rather than wait.
+    const busy = quickLane(lane, FRESH_JOB) ? leastBusyGuest(lane, this.#settings.prefetch) : undefined;
+    // A guest may start for the container either way; but a guest whose quick job has only just
+    // started will likely be free before a new one is ready, so the job goes to it rather than wait.
     const growing = this.#grow(lane);
     if (busy && (!growing || performance.now() - busy.began < FRESH_JOB)) return this.#send(busy, lane.queue.shift()!), true;
     return false;
@@ -171,7 +172,7 @@ class Pool {
   }
 
   #start(lane: Lane): void {
-    const slot: Slot = { transport: this.#spawn(lane.container), lane, ready: false, jobs: [], current: undefined, account: undefined, lines: 0, known: createLru(HOST_KNOWN), outbox: [], used: performance.now(), began: 0 };
+    const slot: Slot = { transport: this.#spawn(lane.container), lane, ready: false, jobs: [], current: undefined, account: undefined, lines: 0, known: createLru(HOST_KNOWN), outbox: [], used: performance.now(), began: 0, releasing: undefined };
     this.slots.add(slot);
     lane.slots.add(slot);
     slot.transport.onMessage((message) => this.#receive(slot, message));
@@ -186,12 +187,38 @@ class Pool {
     const { webtask, request } = pending.job;
     const known = slot.known.get(webtask.id) === webtask;
     if (!known) slot.known.set(webtask.id, webtask);
-    slot.outbox.push({ type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request, log: pending.log });
+    this.#post(slot, { type: 'run', id: pending.id, webtask: known ? webtask.id : webtask, request, log: pending.log });
+    if (slot.jobs.length === 1) this.#begin(slot);
+  }
+
+  /** A message to the guest, sent at the end of this turn with the others. */
+  #post(slot: Slot, message: HostMessage): void {
+    slot.outbox.push(message);
     if (!this.#flushing) {
       this.#flushing = true;
       setImmediate(() => this.#flush());
     }
-    if (slot.jobs.length === 1) this.#begin(slot);
+  }
+
+  /** Ask busy guests of the lane for a job each that has not started, one per idle guest of the lane. */
+  #relieve(lane: Lane): void {
+    for (const slot of guestsToRelieve(lane)) {
+      slot.releasing = slot.jobs.at(-1)!.id;
+      this.#post(slot, { type: 'release', id: slot.releasing });
+    }
+  }
+
+  /** The guest gave back a job it had not started: to the front of its container's queue. */
+  #released(slot: Slot, id: unknown): void {
+    // A guest out of its lane (recycled) had its unstarted jobs requeued already.
+    if (!slot.lane.slots.has(slot)) return;
+    const at = slot.releasing === id ? slot.jobs.findIndex((pending) => pending.id === id) : -1;
+    if (at < 1) return this.#fail(slot, { kind: 'protocol', message: 'it gave back a job it was not asked for' });
+    slot.releasing = undefined;
+    const [pending] = slot.jobs.splice(at, 1);
+    pending!.slot = undefined;
+    this.#requeue(slot.lane, [pending!]);
+    this.#dispatch();
   }
 
   #flush(): void {
@@ -208,6 +235,7 @@ class Pool {
   #begin(slot: Slot): void {
     const running = slot.jobs[0]!;
     slot.current = running;
+    if (slot.releasing === running.id) slot.releasing = undefined;
     slot.account = new LogAccount(this.#settings.logBudget);
     slot.lines = 0;
     slot.began = performance.now();
@@ -223,6 +251,7 @@ class Pool {
     slot.jobs = [];
     slot.outbox = [];
     if (running) {
+      noteRunTime(slot.lane, performance.now() - slot.began);
       this.#limits?.remove(running);
       this.#settings.logger.error(`Webtask fault in a ${this.#sandbox}: ${fault.kind}`);
       running.resolve(this.#faultResult(fault, running.job));
@@ -266,7 +295,10 @@ class Pool {
     switch (messageType(message)) {
       case 'ready':
         slot.ready = true;
-        return this.#dispatch();
+        this.#dispatch();
+        return this.#relieve(slot.lane);
+      case 'released':
+        return this.#released(slot, (message as { id?: unknown }).id);
       case 'result':
         return this.#result(slot, message as GuestMessage & { type: 'result' });
       case 'storage':
@@ -287,6 +319,7 @@ class Pool {
     if ('fault' in checked) return this.#fail(slot, checked.fault);
     slot.jobs.shift();
     slot.used = performance.now();
+    noteRunTime(slot.lane, slot.used - slot.began);
     this.#limits?.remove(running);
     const { result, recycle } = checked;
     const { onLog } = this.#settings;
@@ -295,6 +328,7 @@ class Pool {
     if (recycle) this.#drain(slot);
     else if (slot.jobs.length > 0) this.#begin(slot);
     this.#dispatch();
+    this.#relieve(slot.lane);
   }
 
   // Only the document of the job the guest is running, and only for that job's webtask: a timer
