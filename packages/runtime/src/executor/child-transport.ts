@@ -25,8 +25,12 @@ export function spawnChild(limits: ChildLimits, writableDir: string): Transport 
   return childTransport(child, limits);
 }
 
-/** A child guest's stdio: no stdin, the host's stdout, a piped stderr, and the frame channel on fd 3. */
-const CHILD_STDIO: ['ignore', 'inherit', 'pipe', 'pipe'] = ['ignore', 'inherit', 'pipe', 'pipe'];
+/**
+ * A child guest's stdio: no stdin, no stdout, a piped stderr (only its tail is kept), and the frame
+ * channel on fd 3. User code writing to its stdout or stderr directly (console is the host's
+ * channel) never reaches the server's: it could flood the operator's log or forge lines in it.
+ */
+const CHILD_STDIO: ['ignore', 'ignore', 'pipe', 'pipe'] = ['ignore', 'ignore', 'pipe', 'pipe'];
 
 export interface ChildLimits {
   /** The heap limit, in MB. */
@@ -40,14 +44,13 @@ const MESSAGE_OVERHEAD = 1024 * 1024;
 
 /**
  * The transport of a guest process started with `CHILD_STDIO`: messages are frames on fd 3 (a
- * frame past the limit stops the guest unread: the answer is the 502 of a too large response); its stderr passes through
- * (its tail kept to tell a heap exhaustion from a crash), and `kill` is SIGKILL. `onExited` runs
+ * frame past the limit stops the guest unread: the answer is the 502 of a too large response); of its stderr only the tail is
+ * kept (to tell a heap exhaustion from a crash), and `kill` is SIGKILL. `onExited` runs
  * once it has exited (a jail's cleanup).
  */
 export function childTransport(child: ChildProcess, limits: ChildLimits, onExited?: () => void): Transport {
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    process.stderr.write(chunk);
     stderrTail = (stderrTail + chunk.toString()).slice(-4096);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -5,7 +5,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 // starts guests all the time. So jailed guests are started by a small Node process of their own,
 // the spawner, whose forks cost the server nothing. It reports each guest's exit and the tail of
 // its stderr (to tell a heap exhaustion from a crash), kills a guest when asked, and ends when the
-// server does (its guests then die with it: `--die-with-parent`).
+// server does (its guests then die with it: `--die-with-parent`). A guest's stdout and stderr never
+// reach the server's: user code writing there directly (not through console, which is the host's
+// channel) could flood the operator's log or forge lines in it.
 const SPAWNER = `
 const { spawn } = require('node:child_process');
 const guests = new Map();
@@ -15,10 +17,10 @@ process.on('message', (m) => {
     if (guest && guest.exitCode === null && guest.signalCode === null) guest.kill('SIGKILL');
     return;
   }
-  const guest = spawn(m.file, m.args, { env: {}, stdio: ['ignore', 'inherit', 'pipe'] });
+  const guest = spawn(m.file, m.args, { env: {}, stdio: ['ignore', 'ignore', 'pipe'] });
   guests.set(m.id, guest);
   let tail = '';
-  guest.stderr.on('data', (chunk) => { process.stderr.write(chunk); tail = (tail + chunk).slice(-4096); });
+  guest.stderr.on('data', (chunk) => { tail = (tail + chunk).slice(-4096); });
   guest.on('error', (error) => { tail += String(error.message); });
   guest.on('exit', (code, signal) => { guests.delete(m.id); process.send({ id: m.id, code, signal, tail }); });
 });
