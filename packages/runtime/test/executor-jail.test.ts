@@ -185,12 +185,14 @@ processes('a detached process started by a webtask ends with its guest', async (
 
 processes.run();
 
-// User code can write on the guest's channel too (frames on a socket: a 4-byte length and a V8
-// serialisation), and read what the host sends by patching EventEmitter#emit: a forger.
+// User code can write on the guest's channel too (frames on a socket: a 4-byte length, the JSON
+// text's 4-byte length, the text), and read what the host sends by patching EventEmitter#emit: a forger.
 const FORGER = `
 const forge = (message) => {
   const fs = require('fs');
-  const payload = require('v8').serialize(message);
+  const text = Buffer.from(JSON.stringify(message));
+  const payload = Buffer.concat([Buffer.alloc(4), text]);
+  payload.writeUInt32BE(text.length);
   const header = Buffer.alloc(4);
   header.writeUInt32BE(payload.length);
   // The channel is one of the guest's sockets: the frame goes to each.
@@ -201,7 +203,7 @@ const forge = (message) => {
   }
 };
 const listen = () => {
-  const { deserialize } = require('v8');
+  const deserialize = (bytes) => JSON.parse(bytes.subarray(4, 4 + bytes.readUInt32BE(0)).toString());
   const events = require('events').EventEmitter.prototype;
   const emit = events.emit;
   events.emit = function (name, chunk) {

@@ -68,7 +68,7 @@ export function childTransport(child: ChildProcess, limits: ChildLimits, onExite
 
 /**
  * A guest's frames from `stream` to `listeners`, read up to `responseLimit` and MESSAGE_OVERHEAD
- * more. A frame past that, or one that does not deserialise, calls `stop`; the function returned
+ * more. A frame past that, or one that does not decode, calls `stop`; the function returned
  * then gives the fault to answer with (a too large response, or a protocol fault).
  */
 export function readGuestFrames(stream: Readable, responseLimit: number, listeners: ((message: GuestMessage) => void)[], stop: () => void): () => Fault | undefined {
