@@ -54,10 +54,7 @@ export function createDiskBackend(directory: string, key: Buffer): Backend {
       const file = webtaskFile(webtask.container, webtask.name);
       return replaceFile(file, sealFile(key, JSON.stringify(webtask), file));
     },
-    async removeWebtask(container, name) {
-      await removeFile(dataFile(container, name));
-      await removeFile(webtaskFile(container, name));
-    },
+    removeWebtask: (container, name) => removeFile(webtaskFile(container, name)),
     async readData(container, name) {
       const file = dataFile(container, name);
       let content: string;
@@ -96,9 +93,8 @@ export async function loadWebtasks(directory: string, key: Buffer): Promise<Stor
 }
 
 /**
- * Remove storage documents whose webtask is gone. A delete removes the document first, so this
- * finds none after a crash of ours; it keeps a document from reappearing under a new webtask of
- * the same name if one was ever left behind.
+ * Remove storage documents whose webtask is gone: a delete removes the webtask's file first (the
+ * delete happens there), then its document, so a crash between the two leaves a document behind.
  */
 export async function removeOrphanData(directory: string, webtasks: readonly StoredWebtask[]): Promise<void> {
   const owned = new Set(webtasks.map((webtask) => fileName(webtask.container, webtask.name)));
