@@ -39,8 +39,11 @@ export interface Webtasks {
   ready(record: WebtaskRecord): { webtask: JobWebtask; storage: WebtaskStorage } | undefined;
   /** An ad-hoc webtask (`POST /api/run/{container}`): code and settings from the request and its token. */
   adhoc(container: string, code: string, settings: AdhocSettings): JobWebtask;
-  /** The storage of a named webtask, loaded from the store once and saved back to it on every `set`. */
-  storage(container: string, name: string): Promise<WebtaskStorage>;
+  /**
+   * The storage of a stored webtask, loaded from the store once and saved back to it on every
+   * `set`, for `record`'s generation only: once that webtask is deleted, its `set`s write nothing.
+   */
+  storage(record: WebtaskRecord): Promise<WebtaskStorage>;
   /** Drop what is cached of a webtask (after an update, a delete, or a write of its data). */
   forget(container: string, name: string): void;
   /** Which container (and webtask name, for a named one) a job's webtask id stands for. */
@@ -67,7 +70,7 @@ interface CacheState {
   readonly settings: WebtaskSettings;
   // Each entry keeps its promise and, once it settled, what it made: `ready()` reads the latter.
   readonly jobs: Map<string, Making<JobWebtask> & { version: string }>;
-  readonly storages: Map<string, Making<WebtaskStorage>>;
+  readonly storages: Map<string, Making<WebtaskStorage> & { generation: string }>;
   readonly places: Map<string, { container: string; name: string | undefined }>;
 }
 
@@ -77,7 +80,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
     job: (current, decrypted) => job(state, current, decrypted),
     ready: (current) => ready(state, current),
     adhoc: (container, code, adhocSettings) => adhoc(settings, container, code, adhocSettings),
-    storage: (container, name) => storage(state, container, name),
+    storage: (record) => storage(state, record),
     forget(container, name) {
       state.jobs.delete(key(container, name));
       state.storages.delete(key(container, name));
@@ -129,7 +132,8 @@ function ready(state: CacheState, current: WebtaskRecord): { webtask: JobWebtask
   const k = key(current.container, current.name);
   const cached = state.jobs.get(k);
   const webtask = cached?.version === current.version ? cached.made : undefined;
-  const storage = state.storages.get(k)?.made;
+  const stored = state.storages.get(k);
+  const storage = stored?.generation === current.generation ? stored.made : undefined;
   return webtask && storage ? { webtask, storage } : undefined;
 }
 
@@ -140,17 +144,20 @@ function adhoc(settings: WebtaskSettings, container: string, code: string, { par
   return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout, maxBodySize, modulesRoot, serverTiming: true });
 }
 
-function storage(state: CacheState, container: string, name: string): Promise<WebtaskStorage> {
+function storage(state: CacheState, record: WebtaskRecord): Promise<WebtaskStorage> {
+  const { container, name, generation } = record;
   const k = key(container, name);
   const known = state.storages.get(k);
-  if (known) return known.promise;
-  const containerLimit = state.settings.maxContainerStorage;
+  if (known?.generation === generation) return known.promise;
+  // The generation is the host's, from the record the run was given: a guest never names it.
+  const options = { force: true, containerLimit: state.settings.maxContainerStorage, generation };
   const loaded = state.store.readData(container, name).then((stored) =>
     createStorage({
       initialData: stored?.data ?? undefined,
       save: async (json) => {
         try {
-          await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), { force: true, containerLimit });
+          const written = await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), options);
+          if (written === undefined) throw new Error('The webtask was deleted while this request ran: nothing was written.');
         } catch (error) {
           // The document took the write before the store refused it: the next request reads the store again.
           if (state.storages.get(k) === entry) state.storages.delete(k);
@@ -159,7 +166,7 @@ function storage(state: CacheState, container: string, name: string): Promise<We
       },
     }),
   );
-  const entry = making(loaded, () => state.storages.delete(k));
+  const entry = Object.assign(making(loaded, () => state.storages.get(k) === entry && state.storages.delete(k)), { generation });
   return bounded(state.storages, k, entry).promise;
 }
 

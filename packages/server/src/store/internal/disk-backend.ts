@@ -119,8 +119,17 @@ function parseWebtask(key: Buffer, content: string, file: string, path: string):
     const times = [value.version, value.created_at, value.updated_at];
     if (!times.every((item) => typeof item === 'string')) throw new Error('version or times');
     const [version, created_at, updated_at] = times as [string, string, string];
-    return { container, name, code, url, meta, secret_names: Object.freeze(names), secrets: value.secrets, version, created_at, updated_at };
+    const generation = generationOf(value.generation, version);
+    return { container, name, code, url, meta, secret_names: Object.freeze(names), secrets: value.secrets, version, generation, created_at, updated_at };
   } catch (error) {
     throw new Error(`${path} is not a webtask of this store (${(error as Error).message}): restore it from a backup or remove it`, { cause: error });
   }
+}
+
+// A file written before webtasks had a generation: its version, a UUID never given to another
+// webtask, serves as one, and the next put of the webtask keeps it.
+function generationOf(value: unknown, version: string): string {
+  if (value === undefined) return version;
+  if (typeof value !== 'string') throw new Error('generation');
+  return value;
 }

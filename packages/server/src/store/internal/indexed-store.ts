@@ -17,6 +17,7 @@ export interface StoredWebtask {
   readonly secret_names: readonly string[];
   readonly secrets: unknown;
   readonly version: string;
+  readonly generation: string;
   readonly created_at: string;
   readonly updated_at: string;
 }
@@ -147,7 +148,8 @@ async function writeData(state: StoreState, container: string, name: string, dat
   const settings = checkWriteData(options);
   const json = serializeData(data);
   return state.serial.run(key, async (): Promise<StoredData | undefined> => {
-    if (entryOf(state, container, name) === undefined) return undefined;
+    const entry = entryOf(state, container, name);
+    if (entry === undefined || (settings.generation !== undefined && settings.generation !== entry.stored.generation)) return undefined;
     const current = await state.backend.readData(container, name);
     checkEtag(current, settings);
     const limit = settings.containerLimit;
@@ -229,6 +231,7 @@ function sealWebtask(vault: Vault, container: string, name: string, content: Che
     secret_names: names,
     secrets: names.length === 0 ? undefined : vault.seal(content.secrets, secretsContext(container, name, names)),
     version: randomUUID(),
+    generation: previous?.generation ?? randomUUID(),
     created_at: previous?.created_at ?? now,
     updated_at: now,
   };
@@ -260,9 +263,9 @@ function sameNames(values: Record<string, string>, names: readonly string[]): bo
 }
 
 function toRecord(webtask: StoredWebtask): WebtaskRecord {
-  const { container, name, code, url, meta, secret_names, version, created_at, updated_at } = webtask;
+  const { container, name, code, url, meta, secret_names, version, generation, created_at, updated_at } = webtask;
   const source = code !== undefined ? { code } : { url: url as string };
-  return Object.freeze({ container, name, ...source, meta, secret_names, version, created_at, updated_at });
+  return Object.freeze({ container, name, ...source, meta, secret_names, version, generation, created_at, updated_at });
 }
 
 function setEntry(index: Map<string, Container>, webtask: StoredWebtask): Entry {

@@ -1,0 +1,112 @@
+// A webtask's storage against what happens while one of its runs is in flight (issue #15): a
+// management write between the run's get and set, and a delete (and a new webtask of the same
+// name) in the same window. Real servers on 127.0.0.1, port 0, in this process and with process
+// guests (whose storage calls the host answers); the run says when it has read by a console line
+// on the container's log stream, then holds its set for HOLD ms.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMemoryStore, createWebtaskServer } from '@ext-compilers/server';
+import { createTokenService, generateKeys } from '@ext-compilers/tokens';
+
+const ADMIN = 'ecadm_test-admin-token-0123456789abcdef';
+const HOLD = 1500;
+const HOLDER = `
+module.exports = (ctx, cb) => ctx.storage.get((error, data) => {
+  if (error) return cb(error);
+  console.log('read ' + JSON.stringify(data));
+  setTimeout(() => ctx.storage.set({ by: 'the run' }, (e) => cb(null, e ? { code: e.code, message: e.message, conflict: e.conflict } : { written: true })), ${HOLD});
+});
+`;
+const COUNTER = `
+module.exports = (ctx, cb) => ctx.storage.get((error, data) => {
+  if (error) return cb(error);
+  const n = ((data && data.n) || 0) + 1;
+  ctx.storage.set({ n }, (e) => cb(e, { n }));
+});
+`;
+
+interface Running {
+  base: string;
+  close(): Promise<void>;
+}
+
+async function serve(sandbox: 'in-process' | 'process'): Promise<Running> {
+  const server: Server = createWebtaskServer({ store: createMemoryStore(), tokens: createTokenService(generateKeys()), adminToken: ADMIN, sandbox, workers: 2, logger: { error() {} } });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/**
+ * Run `name` (the HOLDER) and, once its console line says it has read its storage, do `between`;
+ * resolves with the run's answer.
+ */
+async function whileHolding(base: string, container: string, name: string, between: () => Promise<void>): Promise<any> {
+  const stream = new AbortController();
+  const response = await fetch(`${base}/api/logs/tenant/${container}`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: stream.signal });
+  const reader = response.body!.getReader();
+  const run = call(base, 'POST', `/api/run/${container}/${name}`);
+  let text = '';
+  const deadline = Date.now() + 10_000;
+  try {
+    while (!text.includes('"read ') && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+  } finally {
+    stream.abort();
+  }
+  assert.ok(text.includes('"read '), `the run never said it had read: ${text}`);
+  await between();
+  const answer = await run;
+  assert.is(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body;
+}
+
+for (const sandbox of ['in-process', 'process'] as const) {
+  const test = suite(`storage races (${sandbox})`);
+  let running: Running;
+  test.before(async () => {
+    running = await serve(sandbox);
+  });
+  test.after(() => running.close());
+
+  test('a run in flight when its webtask is deleted writes nothing into a new webtask of the same name', async () => {
+    const { base } = running;
+    assert.is((await call(base, 'PUT', '/api/webtask/races/zombie', { code: HOLDER })).status, 200);
+    assert.is((await call(base, 'PUT', '/api/webtask/races/zombie/data', { data: { v: 1 } })).status, 200);
+    const answer = await whileHolding(base, 'races', 'zombie', async () => {
+      assert.is((await call(base, 'DELETE', '/api/webtask/races/zombie')).status, 204);
+      assert.is((await call(base, 'PUT', '/api/webtask/races/zombie', { code: COUNTER })).status, 200);
+    });
+    assert.equal(answer, { message: 'The webtask was deleted while this request ran: nothing was written.' });
+    assert.equal((await call(base, 'GET', '/api/webtask/races/zombie/data')).body, { data: null, etag: null });
+  });
+
+  test('a run in flight when its webtask is deleted is refused its write', async () => {
+    const { base } = running;
+    assert.is((await call(base, 'PUT', '/api/webtask/races/gone', { code: HOLDER })).status, 200);
+    const answer = await whileHolding(base, 'races', 'gone', async () => {
+      assert.is((await call(base, 'DELETE', '/api/webtask/races/gone')).status, 204);
+    });
+    assert.equal(answer, { message: 'The webtask was deleted while this request ran: nothing was written.' });
+    assert.is((await call(base, 'GET', '/api/webtask/races/gone/data')).status, 404);
+  });
+
+  test.run();
+}
