@@ -1,13 +1,17 @@
 // A webtask's storage against what happens while one of its runs is in flight (issue #15): a
 // management write between the run's get and set, and a delete (and a new webtask of the same
-// name) in the same window. Real servers on 127.0.0.1, port 0, in this process and with process
-// guests (whose storage calls the host answers); the run says when it has read by a console line
-// on the container's log stream, then holds its set for HOLD ms.
+// name) in the same window; the management API's conflict answer; a write the server's disk
+// refuses. Real servers on 127.0.0.1, port 0, in this process and with process guests (whose
+// storage calls the host answers); a run says when it has read by a console line on the
+// container's log stream, then holds its set for HOLD ms.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMemoryStore, createWebtaskServer } from '@ext-compilers/server';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmbeddedStore, createMemoryStore, createWebtaskServer } from '@ext-compilers/server';
 import { createTokenService, generateKeys } from '@ext-compilers/tokens';
 
 const ADMIN = 'ecadm_test-admin-token-0123456789abcdef';
@@ -86,6 +90,29 @@ for (const sandbox of ['in-process', 'process'] as const) {
   });
   test.after(() => running.close());
 
+  test('a write acknowledged between a run\'s get and set wins: the set is 409 with the current value', async () => {
+    const { base } = running;
+    assert.is((await call(base, 'PUT', '/api/webtask/races/stale', { code: HOLDER })).status, 200);
+    assert.is((await call(base, 'PUT', '/api/webtask/races/stale/data', { data: { v: 1 } })).status, 200);
+    const answer = await whileHolding(base, 'races', 'stale', async () => {
+      const { etag } = (await call(base, 'GET', '/api/webtask/races/stale/data')).body;
+      const written = await call(base, 'PUT', '/api/webtask/races/stale/data', { data: { v: 'api' }, etag });
+      assert.is(written.status, 200, JSON.stringify(written.body));
+    });
+    assert.equal(answer, { code: 409, message: 'Item was modified since it was read.', conflict: { v: 'api' } });
+    assert.equal((await call(base, 'GET', '/api/webtask/races/stale/data')).body.data, { v: 'api' });
+  });
+
+  test('after a conflict the next run reads and writes the current document', async () => {
+    const { base } = running;
+    assert.is((await call(base, 'PUT', '/api/webtask/races/counter', { code: COUNTER })).status, 200);
+    assert.equal((await call(base, 'POST', '/api/run/races/counter')).body, { n: 1 });
+    // Another writer, and the host's copy of the document is now behind the store's.
+    assert.is((await call(base, 'PUT', '/api/webtask/races/counter/data', { data: { n: 10 } })).status, 200);
+    assert.equal((await call(base, 'POST', '/api/run/races/counter')).body, { n: 11 });
+    assert.equal((await call(base, 'GET', '/api/webtask/races/counter/data')).body.data, { n: 11 });
+  });
+
   test('a run in flight when its webtask is deleted writes nothing into a new webtask of the same name', async () => {
     const { base } = running;
     assert.is((await call(base, 'PUT', '/api/webtask/races/zombie', { code: HOLDER })).status, 200);
@@ -110,3 +137,32 @@ for (const sandbox of ['in-process', 'process'] as const) {
 
   test.run();
 }
+
+const failures = suite('storage writes that fail on the server');
+
+failures("a disk's error reaches the operator's log, never the webtask: no server path in what it reads", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'storage-failure-'));
+  const errors: string[] = [];
+  const store = await createEmbeddedStore({ directory: join(root, 'store') });
+  const server = createWebtaskServer({ store, tokens: createTokenService(generateKeys()), adminToken: ADMIN, sandbox: 'process', workers: 2, logger: { error: (...args: unknown[]) => void errors.push(args.join(' ')) } });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const code = "module.exports = (ctx, cb) => ctx.storage.get(() => ctx.query.write ? ctx.storage.set({ a: 1 }, (e) => cb(null, { message: e && e.message })) : cb(null, {}));";
+    assert.is((await call(base, 'PUT', '/api/webtask/races/disk', { code })).status, 200);
+    assert.is((await call(base, 'POST', '/api/run/races/disk')).status, 200, 'its storage is loaded');
+    // The documents' directory becomes a file: every write of a document fails, naming its path.
+    rmSync(join(root, 'store', 'data'), { recursive: true });
+    writeFileSync(join(root, 'store', 'data'), '');
+    const answer = await call(base, 'POST', '/api/run/races/disk?write=1');
+    assert.equal(answer, { status: 200, body: { message: 'The storage document could not be saved.' } });
+    assert.is(errors.length, 1, errors.join('\n'));
+    assert.ok(errors[0]!.startsWith('ext-compilers server: a storage write failed: ') && errors[0]!.includes(root), errors[0]);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+failures.run();

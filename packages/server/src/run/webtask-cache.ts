@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createJobWebtask, createStorage, type EgressAllow, type JobWebtask, type WebtaskStorage } from '@ext-compilers/runtime';
+import type { Logger } from '@ext-compilers/core';
 import type { WebtaskRecord, WebtaskStore } from '../store/webtask-store.ts';
 import { fetchCode } from './fetch-code.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -16,6 +17,8 @@ export interface WebtaskSettings {
   readonly maxContainerStorage?: number | undefined;
   /** Called with a stored webtask's code (its own or fetched from its `url`) before its first job; throws to refuse it. */
   readonly admitCode?: ((code: string) => Promise<void>) | undefined;
+  /** Where a storage write that failed for the server's own reasons (a disk's error) is reported. */
+  readonly logger?: Pick<Logger, 'error'> | undefined;
 }
 
 /** An ad-hoc webtask's settings, from its token. */
@@ -149,25 +152,47 @@ function storage(state: CacheState, record: WebtaskRecord): Promise<WebtaskStora
   const k = key(container, name);
   const known = state.storages.get(k);
   if (known?.generation === generation) return known.promise;
-  // The generation is the host's, from the record the run was given: a guest never names it.
-  const options = { force: true, containerLimit: state.settings.maxContainerStorage, generation };
   const loaded = state.store.readData(container, name).then((stored) =>
     createStorage({
       initialData: stored?.data ?? undefined,
-      save: async (json) => {
-        try {
-          const written = await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), options);
-          if (written === undefined) throw new Error('The webtask was deleted while this request ran: nothing was written.');
-        } catch (error) {
-          // The document took the write before the store refused it: the next request reads the store again.
-          if (state.storages.get(k) === entry) state.storages.delete(k);
-          throw error;
-        }
-      },
+      save: (json, expected) => save(state, record, json, expected).catch((error: unknown) => {
+        // Whether the store took it is unknown: the next request reads the store again.
+        if (state.storages.get(k) === entry) state.storages.delete(k);
+        throw error;
+      }),
     }),
   );
   const entry = Object.assign(making(loaded, () => state.storages.get(k) === entry && state.storages.delete(k)), { generation });
   return bounded(state.storages, k, entry).promise;
+}
+
+/**
+ * A `set` of a run, written to the store if the store still holds the document the `set` was made
+ * against (`expected`; `undefined` only when the webtask forced it): the host's copy of a document
+ * can be behind the store, which the management API writes too. The generation is the host's,
+ * from the record the run was given, never a guest's.
+ */
+async function save(state: CacheState, record: WebtaskRecord, json: string | undefined, expected: string | null | undefined): Promise<void | { conflict: unknown }> {
+  const { container, name, generation } = record;
+  const options = { etag: expected, containerLimit: state.settings.maxContainerStorage, generation };
+  let written: unknown;
+  try {
+    written = await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), options);
+  } catch (error) {
+    return refusal(error, state.settings.logger);
+  }
+  if (written === undefined) throw new Error('The webtask was deleted while this request ran: nothing was written.');
+}
+
+/** A store's refusal as the webtask's `set` gets it: a conflict's current data, or an error a tenant may read. */
+function refusal(error: unknown, logger: Pick<Logger, 'error'> | undefined): { conflict: unknown } {
+  const { code, details } = error as { code?: unknown; details?: { conflict?: unknown } };
+  if (code === 'ERR_STORAGE_CONFLICT') return { conflict: details?.conflict };
+  // A coded store error says what is wrong in a tenant's terms; any other (a disk's error names
+  // the server's paths) stays in the host.
+  if (typeof code === 'string' && code.startsWith('ERR_STORAGE_')) throw error;
+  logger?.error('ext-compilers server: a storage write failed:', error instanceof Error ? error.message : String(error));
+  throw new Error('The storage document could not be saved.');
 }
 
 function identify(state: CacheState, id: string): { container: string; name: string | undefined } | undefined {
