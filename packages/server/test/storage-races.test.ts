@@ -138,6 +138,31 @@ for (const sandbox of ['in-process', 'process'] as const) {
   test.run();
 }
 
+const api = suite('storage conflicts over the management API');
+
+api('a stale etag is 409 with the current data and etag', async () => {
+  const running = await serve('in-process');
+  try {
+    const { base } = running;
+    assert.is((await call(base, 'PUT', '/api/webtask/races/doc', { code: COUNTER })).status, 200);
+    const first = (await call(base, 'PUT', '/api/webtask/races/doc/data', { data: { v: 1 } })).body;
+    const second = (await call(base, 'PUT', '/api/webtask/races/doc/data', { data: { v: 2 } })).body;
+    const stale = await call(base, 'PUT', '/api/webtask/races/doc/data', { data: { v: 3 }, etag: first.etag });
+    assert.equal(stale, {
+      status: 409,
+      body: { code: 409, error: 'Conflict.', message: 'Item was modified since it was read.', data: { v: 2 }, etag: second.etag },
+    });
+    const emptied = await call(base, 'PUT', '/api/webtask/races/doc/data', { data: null });
+    assert.equal(emptied.body, { data: null, etag: null });
+    const expectedEmpty = await call(base, 'PUT', '/api/webtask/races/doc/data', { data: { v: 4 }, etag: second.etag });
+    assert.equal(expectedEmpty.body, { code: 409, error: 'Conflict.', message: 'Item was modified since it was read.', data: null, etag: null });
+  } finally {
+    await running.close();
+  }
+});
+
+api.run();
+
 const failures = suite('storage writes that fail on the server');
 
 failures("a disk's error reaches the operator's log, never the webtask: no server path in what it reads", async () => {
