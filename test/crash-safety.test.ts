@@ -53,10 +53,10 @@ interface Reply {
   body: any;
 }
 
-async function call(server: Server, method: string, path: string, json?: unknown): Promise<Reply> {
+async function call(server: Server, method: string, path: string, json?: unknown, api = 'webtask'): Promise<Reply> {
   const headers: Record<string, string> = { authorization: `Bearer ${server.token}` };
   if (json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${server.url}/api/webtask/${path}`, {
+  const response = await fetch(`${server.url}/api/${api}/${path}`, {
     method,
     headers,
     body: json === undefined ? undefined : JSON.stringify(json),
@@ -76,6 +76,12 @@ async function attempt(server: Server, method: string, path: string, json?: unkn
 }
 
 const CODE = 'module.exports = (cb) => cb(null, 1);';
+// Each run adds one to its storage's n and answers the n it stored.
+const COUNTER = `module.exports = (ctx, cb) => ctx.storage.get((error, data) => {
+  if (error) return cb(error);
+  const n = ((data && data.n) || 0) + 1;
+  ctx.storage.set({ n }, (e) => cb(e, { n }));
+});`;
 
 /** What a round did to one webtask, and what it may look like after the restart. */
 interface Expectation {
@@ -89,11 +95,15 @@ interface Expectation {
   mayBePresent: boolean;
 }
 
-// Before the kill: webtasks with storage, made and acknowledged. Then, at once: deletes, storage
-// writes, secret updates and creates, and the kill at a random moment among them.
+// Before the kill: webtasks with storage, made and acknowledged, and a counter that ran once. Then,
+// at once: deletes, storage writes, secret updates, creates and runs of the counter, and the kill
+// at a random moment among them.
 async function round(server: Server, r: number): Promise<Expectation[]> {
   // A container per round: each holds fewer webtasks than --max-webtasks.
   const names = Array.from({ length: PER_ROUND }, (_, i) => `round-${r}/w${i}`);
+  const counter = `round-${r}/counter`;
+  assert.is((await call(server, 'PUT', counter, { code: COUNTER })).status, 200);
+  assert.equal((await call(server, 'POST', counter, undefined, 'run')).body, { n: 1 });
   await Promise.all(
     names.map(async (name) => {
       assert.is((await call(server, 'PUT', name, { code: CODE, secrets: { s: 'old' } })).status, 200);
@@ -104,9 +114,22 @@ async function round(server: Server, r: number): Promise<Expectation[]> {
   const outcomes = await Promise.all([
     ...names.map((name, i) => change(server, name, i)),
     ...names.slice(0, 6).map((name) => create(server, `${name}-new`)),
+    count(server, counter),
   ]);
   await kill9;
   return outcomes;
+}
+
+/** Runs of the counter, one after another until the kill: the n of the last answer must be kept. */
+async function count(server: Server, name: string): Promise<Expectation> {
+  let acknowledged = 1;
+  for (;;) {
+    const answer = await call(server, 'POST', name, undefined, 'run').catch(() => undefined);
+    if (answer?.status !== 200) break;
+    acknowledged = answer.body.n;
+  }
+  // The run in flight at the kill may have stored its n without answering.
+  return { name, data: [{ n: acknowledged }, { n: acknowledged + 1 }], secrets: [{}], mayBeGone: false, mayBePresent: true };
 }
 
 async function change(server: Server, name: string, i: number): Promise<Expectation> {
