@@ -1,7 +1,8 @@
-import { openDocument } from './storage/document.ts';
+import { openDocument, type StorageSave } from './storage/document.ts';
 import { createHandle, type WebtaskStorage } from './storage/handle.ts';
 
 export type { StorageGetOptions, StorageSetOptions, WebtaskStorage } from './storage/handle.ts';
+export type { StorageSave } from './storage/document.ts';
 
 export interface CreateStorageOptions {
   /** The document's content when it starts empty (and, with `file`, when the file does not exist). */
@@ -9,11 +10,15 @@ export interface CreateStorageOptions {
   /** Persist the document to this JSON file (read at creation, written atomically on every `set`). */
   file?: string | undefined;
   /**
-   * Persist the document yourself: called after every `set` with its JSON text (`undefined` when
-   * cleared), one call at a time, in order; the `set` calls back when it settles. Seed the
-   * current content with `initialData`. Not with `file`.
+   * Persist the document yourself: called for every `set` with its JSON text (`undefined` when
+   * cleared) and the etag the `set` expects of the stored document (`undefined`: forced, no
+   * check), one call at a time, in order; the `set` calls back when it settles, and `get` sees the
+   * new content once it is saved. Where others write too, check `expected` against what is stored
+   * and, on a mismatch, write nothing and resolve with `{ conflict: <the stored data> }`: the `set`
+   * fails with the 409 conflict and the document takes that data. Seed the current content with
+   * `initialData`. Not with `file`.
    */
-  save?: ((json: string | undefined) => Promise<void>) | undefined;
+  save?: StorageSave | undefined;
 }
 
 /**

@@ -22,6 +22,7 @@ export {
   type CreateStorageOptions,
   createStorage,
   type StorageGetOptions,
+  type StorageSave,
   type StorageSetOptions,
   type WebtaskStorage,
 } from './create-storage.ts';

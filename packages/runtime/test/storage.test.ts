@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,55 @@ test('save: every set is handed over in order, a failed save fails its set', asy
   fail = true;
   assert.is((await set(storage, { n: 3 }, { force: true }))?.message, 'disk full');
   assert.throws(() => createStorage({ file: '/tmp/x.json', save: async () => {} }), /either file or save/);
+});
+
+test('save: each set says the etag it expects; a saver holding another document refuses it with 409, and the document takes its data', async () => {
+  const etagOf = (data: unknown) => createHash('sha1').update(JSON.stringify(data)).digest('base64');
+  // The store behind the saver, which another writer changed after the document was loaded.
+  let stored: unknown = { v: 'other writer' };
+  const calls: [string | undefined, string | null | undefined][] = [];
+  const storage = createStorage({
+    initialData: { v: 1 },
+    save: async (json, expected) => {
+      calls.push([json, expected]);
+      if (expected !== undefined && expected !== etagOf(stored)) return { conflict: stored };
+      stored = json === undefined ? null : JSON.parse(json);
+    },
+  });
+  assert.equal(await get(storage), { v: 1 });
+  const conflict = (await set(storage, { v: 2 })) as Error & { code: number; conflict: unknown };
+  assert.equal([conflict.code, conflict.conflict, stored], [409, { v: 'other writer' }, { v: 'other writer' }]);
+  assert.equal(await get(storage), { v: 'other writer' });
+  assert.is(await set(storage, { v: 3 }), null);
+  assert.is(await set(storage, { v: 4 }, { force: 1 }), null);
+  assert.equal(calls, [
+    ['{"v":2}', etagOf({ v: 1 })],
+    ['{"v":3}', etagOf({ v: 'other writer' })],
+    ['{"v":4}', undefined],
+  ]);
+  assert.equal([stored, await get(storage)], [{ v: 4 }, { v: 4 }]);
+});
+
+test('save: a set shows only once saved, and a failed save leaves the document as it was', async () => {
+  let release = () => {};
+  let fail = false;
+  const storage = createStorage({
+    initialData: { n: 0 },
+    save: (json) => new Promise((resolve, reject) => (release = () => (fail ? reject(new Error(`not saved: ${json}`)) : resolve()))),
+  });
+  await get(storage);
+  const written = set(storage, { n: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(await get(storage), { n: 0 }, 'not saved yet');
+  release();
+  assert.is(await written, null);
+  assert.equal(await get(storage), { n: 1 });
+  fail = true;
+  const failed = set(storage, { n: 2 });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  release();
+  assert.is((await failed)?.message, 'not saved: {"n":2}');
+  assert.equal(await get(storage), { n: 1 });
 });
 
 test('empty storage reads null; initialData seeds it; get gives a copy', async () => {

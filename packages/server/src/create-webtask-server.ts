@@ -81,7 +81,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const admitCode = codeAdmission(options.modules, gate);
   // The server's own fetches (a `url` webtask's code) pass the rules of its guests' egress gate.
   const egress = parseEgressAllow(options.allowEgress ?? []);
-  const webtasks = createWebtasks(store, { timeout, maxBodySize, egress, modulesRoot: options.modules?.root, maxContainerStorage: limits.maxContainerStorage, admitCode: admitCode && ((code) => admitCode(code, TENANT)) });
+  const webtasks = createWebtasks(store, { timeout, maxBodySize, egress, modulesRoot: options.modules?.root, maxContainerStorage: limits.maxContainerStorage, admitCode: admitCode && ((code) => admitCode(code, TENANT)), logger });
   const owned = options.executor === undefined;
   const executor = options.executor ?? defaultExecutor(options, { timeout, logger, webtasks, hub });
   const auth = createAuthenticator(tokens, adminToken);

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   createEmbeddedStore,
   DEFAULT_LIST_LIMIT,
@@ -14,6 +14,7 @@ import {
   MAX_LIST_LIMIT,
   type WebtaskStore,
 } from '@ext-compilers/server';
+import { openText, sealText } from '../src/store/internal/vault.ts';
 import { implementations, newDirectory, rejects, removeDirectories } from './store-support.ts';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -30,7 +31,7 @@ for (const [label, open] of Object.entries(implementations)) {
 
   test('put creates a webtask and answers the whole record, without secret values', async ({ store }) => {
     const record = await store.put('acme', 'hello', { code: 'module.exports = (cb) => cb(null, 1);', secrets: { b: '2', a: '1' }, meta: { k: 'v' } });
-    const { version, created_at, updated_at, ...rest } = record;
+    const { version, generation, created_at, updated_at, ...rest } = record;
     assert.equal(rest, {
       container: 'acme',
       name: 'hello',
@@ -39,6 +40,7 @@ for (const [label, open] of Object.entries(implementations)) {
       secret_names: ['a', 'b'],
     });
     assert.type(version, 'string');
+    assert.type(generation, 'string');
     assert.ok(ISO.test(created_at));
     assert.is(updated_at, created_at);
     assert.equal(await store.get('acme', 'hello'), record);
@@ -52,7 +54,17 @@ for (const [label, open] of Object.entries(implementations)) {
     const second = await store.put('acme', 'hook', { url: 'https://example.com/hook.js' });
     assert.equal(
       { ...second, version: undefined, updated_at: undefined },
-      { container: 'acme', name: 'hook', url: 'https://example.com/hook.js', meta: {}, secret_names: [], version: undefined, created_at: first.created_at, updated_at: undefined },
+      {
+        container: 'acme',
+        name: 'hook',
+        url: 'https://example.com/hook.js',
+        meta: {},
+        secret_names: [],
+        version: undefined,
+        generation: first.generation,
+        created_at: first.created_at,
+        updated_at: undefined,
+      },
     );
     assert.is.not(second.version, first.version);
     assert.ok(second.updated_at > first.updated_at);
@@ -67,6 +79,21 @@ for (const [label, open] of Object.entries(implementations)) {
       assert.ok(await store.delete('acme', 'again'));
     }
     assert.is(versions.size, 3);
+  });
+
+  test('a generation is kept by every put and new for a webtask of a deleted name; a write for another changes nothing', async ({ store }) => {
+    const first = await store.put('acme', 'gen', { code: 'a' });
+    const updated = await store.put('acme', 'gen', { code: 'b', secrets: { s: '1' } });
+    assert.is(updated.generation, first.generation);
+    assert.equal((await store.writeData('acme', 'gen', { n: 1 }, { generation: first.generation }))?.data, { n: 1 });
+    assert.ok(await store.delete('acme', 'gen'));
+    assert.is(await store.writeData('acme', 'gen', { n: 2 }, { generation: first.generation }), undefined);
+    const again = await store.put('acme', 'gen', { code: 'a' });
+    assert.is.not(again.generation, first.generation);
+    assert.is(await store.writeData('acme', 'gen', { zombie: true }, { generation: first.generation, force: true }), undefined);
+    assert.equal(await store.readData('acme', 'gen'), { data: null, etag: null });
+    assert.equal((await store.writeData('acme', 'gen', { n: 3 }, { generation: again.generation }))?.data, { n: 3 });
+    assert.equal((await rejects(store.writeData('acme', 'gen', { n: 4 }, { generation: 7 as never }))).details, { field: 'generation' });
   });
 
   test('exactly one of code and url; url is http(s); maps hold strings', async ({ store }) => {
@@ -435,6 +462,26 @@ embedded('storage data left without its webtask is removed at open', async () =>
   await reopened.put('acme', 'hook', { code: 'new' });
   assert.equal(await reopened.readData('acme', 'hook'), { data: null, etag: null });
   await reopened.close();
+});
+
+embedded('a webtask file written before generations opens with its version as its generation, which the next put keeps', async () => {
+  const directory = newDirectory();
+  const store = await createEmbeddedStore({ directory });
+  await store.put('acme', 'old', { code: 'a' });
+  await store.close();
+  const file = onlyWebtaskFile(directory);
+  const key = readFileSync(join(directory, 'secret.key'));
+  const { generation, ...before } = JSON.parse(openText(key, JSON.parse(readFileSync(file, 'utf8')).sealed, basename(file)));
+  assert.type(generation, 'string');
+  writeFileSync(file, JSON.stringify({ format: 2, sealed: sealText(key, JSON.stringify(before), basename(file)) }));
+  const reopened = await createEmbeddedStore({ directory });
+  const record = await reopened.get('acme', 'old');
+  assert.is(record?.generation, before.version);
+  assert.is((await reopened.put('acme', 'old', { code: 'b' })).generation, before.version);
+  await reopened.close();
+  const third = await createEmbeddedStore({ directory });
+  assert.is((await third.get('acme', 'old'))?.generation, before.version);
+  await third.close();
 });
 
 embedded('an altered file, a file copied over another, or another key: the open names the file, never garbage', async () => {

@@ -5,22 +5,30 @@ import { ExtCompilersError, replaceFile } from '@ext-compilers/core';
 /** The platform's limit on one webtask's storage document: 500 KB of JSON. */
 export const STORAGE_LIMIT: number = 500 * 1024;
 
+/**
+ * Persists a document's JSON text (`undefined`: cleared). `expected` is the etag of the document
+ * the write was made against (`undefined`: a forced write, or a clear by a handle that never
+ * read). A saver that others write to as well (a server's store) checks it against what it holds
+ * and, when that is another document, writes nothing and answers `{ conflict }`: the data it holds.
+ */
+export type StorageSave = (json: string | undefined, expected: string | null | undefined) => Promise<void | { conflict: unknown }>;
+
 /** One stored JSON document, shared by every handle (every request) of a webtask. */
 export interface StorageDocument {
   /** The stored JSON text, `undefined` when empty. */
   json: string | undefined;
   /** The etag of `json`, `null` when empty. */
   etag: string | null;
-  /** Where the document is persisted, if anywhere: its JSON text (`undefined` when cleared). */
-  save: ((json: string | undefined) => Promise<void>) | undefined;
-  /** The write in progress, so writes land in the order they were made. */
-  writing: Promise<void>;
+  /** Where the document is persisted, if anywhere. */
+  save: StorageSave | undefined;
+  /** The write in progress, so writes are checked and land in the order they were made. */
+  writing: Promise<unknown>;
 }
 
 export interface StorageDocumentOptions {
   initialData?: unknown;
   file?: string | undefined;
-  save?: ((json: string | undefined) => Promise<void>) | undefined;
+  save?: StorageSave | undefined;
 }
 
 /**
@@ -55,15 +63,41 @@ export function replace(document: StorageDocument, json: string | undefined): vo
   document.etag = json === undefined ? null : createHash('sha1').update(json).digest('base64');
 }
 
-/** Persist the current content after any earlier write. */
-export function persist(document: StorageDocument): Promise<void> {
-  const save = document.save;
-  if (save === undefined) return Promise.resolve();
-  const json = document.json;
-  const write = (): Promise<void> => save(json);
-  const next = document.writing.then(write, write);
-  document.writing = next.catch(() => {});
+/** What a `set` asks: the JSON to store (`undefined`: clear), and the etag it expects (`undefined`: no check). */
+export interface Change {
+  json: string | undefined;
+  expected: string | null | undefined;
+}
+
+/**
+ * Apply a `set` once every earlier one has settled: checked against the document, then saved,
+ * and the saver checks it again against what it holds (a store that other writers change too: a
+ * copy of a document can be behind it). The document takes the new content only once it is saved,
+ * so no handle reads what was never stored. Resolves with the new etag; rejects with the conflict
+ * error (the document then holds the current value) or with the saver's error.
+ */
+export function commit(document: StorageDocument, change: Change): Promise<string | null> {
+  const apply = (): Promise<string | null> => applyChange(document, change);
+  const next = document.writing.then(apply, apply);
+  document.writing = next.catch(() => undefined);
   return next;
+}
+
+async function applyChange(document: StorageDocument, { json, expected }: Change): Promise<string | null> {
+  if (expected !== undefined && expected !== document.etag) throw conflictError(dataOf(document));
+  const refused = await document.save?.(json, expected);
+  if (refused) {
+    const current = refused.conflict ?? null;
+    replace(document, current === null ? undefined : JSON.stringify(current));
+    throw conflictError(current);
+  }
+  replace(document, json);
+  return document.etag;
+}
+
+/** The document's data, as `get` gives it: `null` when empty. */
+export function dataOf(document: StorageDocument): unknown {
+  return document.json === undefined ? null : JSON.parse(document.json);
 }
 
 /** Writes to a JSON file with core's atomic `replaceFile`; the mode a plain write would give (0666 less the umask), as before. */

@@ -1,5 +1,5 @@
 import { ExtCompilersError } from '@ext-compilers/core';
-import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './document.ts';
+import { commit, dataOf, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './document.ts';
 
 /** Options of `storage.get`: none are used; the argument is accepted for the platform's signature. */
 export type StorageGetOptions = Record<string, unknown>;
@@ -57,8 +57,7 @@ export function createHandle(document: StorageDocument): WebtaskStorage {
     get(options: unknown, cb?: unknown): void {
       const callback = callbackOf(options, cb, true);
       known = document.etag;
-      const data = document.json === undefined ? null : JSON.parse(document.json);
-      process.nextTick(callback, null, data);
+      process.nextTick(callback, null, dataOf(document));
     },
     set(data: unknown, options?: unknown, cb?: unknown): void {
       const callback = callbackOf(options, cb, false);
@@ -70,22 +69,27 @@ export function createHandle(document: StorageDocument): WebtaskStorage {
           'When calling storage.set without having called storage.get before, you must specify the .force option.',
         );
       }
-      const expected = settings.etag === undefined ? known : settings.etag;
-      if (!settings.force && expected !== undefined && expected !== document.etag) {
-        return process.nextTick(callback, conflictError(document.json === undefined ? null : JSON.parse(document.json)));
-      }
       const json = clear ? undefined : serialize(data);
       if (json instanceof Error) return process.nextTick(callback, json);
       if (json !== undefined && Buffer.byteLength(json) > STORAGE_LIMIT) {
         return process.nextTick(callback, tooLargeError(Buffer.byteLength(json)));
       }
-      replace(document, json);
-      known = document.etag;
-      if (document.save === undefined) return process.nextTick(callback, null);
-      persist(document).then(() => callback(null), callback);
+      commit(document, { json, expected: expectedEtag(settings, known) }).then(
+        (etag) => {
+          known = etag;
+          process.nextTick(callback, null);
+        },
+        (error: Error) => process.nextTick(callback, error),
+      );
     },
   });
   return storage;
+}
+
+/** The etag a `set` is made against: none when forced, else the one given, else the one the handle last read or wrote. */
+export function expectedEtag(settings: { force?: unknown; etag?: string | null | undefined }, known: string | null | undefined): string | null | undefined {
+  if (settings.force) return undefined;
+  return settings.etag === undefined ? known : settings.etag;
 }
 
 // Arguments are checked as webtask-runtime does: `([options], cb)`, options an object, cb a function.

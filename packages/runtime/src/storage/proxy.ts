@@ -1,8 +1,8 @@
 import { ExtCompilersError } from '@ext-compilers/core';
 import type { WebtaskStorage } from '../create-storage.ts';
 import type { StorageOperation, StorageReply } from '../executor/types.ts';
-import { conflictError, persist, replace, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './document.ts';
-import { callbackOf, serialize } from './handle.ts';
+import { commit, conflictError, type StorageDocument, STORAGE_LIMIT, tooLargeError } from './document.ts';
+import { callbackOf, expectedEtag, serialize } from './handle.ts';
 
 
 /** Sends one storage operation to the host and calls back with its reply (always asynchronously). */
@@ -33,8 +33,7 @@ export function createProxyHandle(request: StorageRequest): WebtaskStorage {
       }
       const json = clear ? undefined : serialize(data);
       if (json instanceof Error) return process.nextTick(callback, json);
-      const expected = settings.etag === undefined ? known : settings.etag;
-      request({ op: 'set', json, expected, force: Boolean(settings.force) }, (reply) => {
+      request({ op: 'set', json, expected: expectedEtag(settings, known), force: Boolean(settings.force) }, (reply) => {
         if (reply.error) return callback(storageError(reply.error));
         known = reply.etag ?? null;
         callback(null);
@@ -43,20 +42,20 @@ export function createProxyHandle(request: StorageRequest): WebtaskStorage {
   } as WebtaskStorage;
 }
 
-/** The host side: apply one operation to the document, with the local handle's rules (etag check, size limit, persistence). */
+/** The host side: apply one operation to the document, with the local handle's rules (size limit, then `commit`). */
 export function answerStorage(document: StorageDocument | undefined, operation: StorageOperation, cb: (reply: StorageReply) => void): void {
   if (!document) return cb({ error: { kind: 'other', message: 'Storage is not available to this webtask here.' } });
   if (operation.op === 'get') return cb({ json: document.json, etag: document.etag });
-  if (!operation.force && operation.expected !== undefined && operation.expected !== document.etag) {
-    return cb({ error: { kind: 'conflict', json: document.json } });
-  }
   const size = operation.json === undefined ? 0 : Buffer.byteLength(operation.json);
   if (size > STORAGE_LIMIT) return cb({ error: { kind: 'too-large', size } });
-  replace(document, operation.json);
-  const etag = document.etag;
-  persist(document).then(
-    () => cb({ etag }),
-    (error: Error) => cb({ error: { kind: 'other', message: error.message } }),
+  // The guest's `force` and `expected` are its own to choose, as a local handle's options are.
+  const expected = operation.force ? undefined : operation.expected;
+  commit(document, { json: operation.json, expected }).then(
+    (etag) => cb({ etag }),
+    (error: Error & { errorCode?: unknown; conflict?: unknown }) => {
+      if (error.errorCode !== 'ERR_STORAGE_CONFLICT') return cb({ error: { kind: 'other', message: error.message } });
+      cb({ error: { kind: 'conflict', json: error.conflict === null ? undefined : JSON.stringify(error.conflict) } });
+    },
   );
 }
 

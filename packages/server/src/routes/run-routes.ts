@@ -46,7 +46,7 @@ function runNamed(ctx: RunContext, req: IncomingMessage, res: ServerResponse, co
     };
     const ready = webtasks.ready(record);
     if (ready) return serve(ready);
-    return Promise.all([webtasks.job(record, () => store.get(container, name, { decrypt: true })), webtasks.storage(container, name)]).then(([webtask, storage]) =>
+    return Promise.all([webtasks.job(record, () => store.get(container, name, { decrypt: true })), webtasks.storage(record)]).then(([webtask, storage]) =>
       serve({ webtask, storage }),
     );
   });

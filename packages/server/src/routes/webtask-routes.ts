@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Handler, Routes } from '../http/router.ts';
-import { MAX_CODE_SIZE, type WebtaskRecord } from '../store/webtask-store.ts';
+import { MAX_CODE_SIZE, type StoredData, type WebtaskRecord } from '../store/webtask-store.ts';
 import { HttpError } from '../http/http-error.ts';
 import { readJson } from '../http/request-body.ts';
 import { sendJson } from '../http/answers.ts';
@@ -92,10 +92,26 @@ function writeData(ctx: RouteContext): Handler {
     if (!('data' in body)) throw new HttpError(400, 'The request body is { data, etag? }.');
     const etag = body.etag;
     if (etag !== undefined && etag !== null && typeof etag !== 'string') throw new HttpError(400, 'etag must be a string or null.');
-    const written = found(await ctx.store.writeData(container!, name!, body.data, { etag: etag as string | null | undefined, containerLimit: ctx.limits.maxContainerStorage }), name!);
+    const options = { etag: etag as string | null | undefined, containerLimit: ctx.limits.maxContainerStorage };
+    let written: StoredData | undefined;
+    try {
+      written = await ctx.store.writeData(container!, name!, body.data, options);
+    } catch (error) {
+      return conflictAnswer(res, error);
+    }
     ctx.webtasks.forget(container!, name!);
-    sendJson(res, 200, written);
+    sendJson(res, 200, found(written, name!));
   };
+}
+
+/**
+ * A conflict's answer carries the current document, `data` and `etag` as a read gives them, for a
+ * merge and a retry (as the platform's, and as a webtask's own `set` gives `err.conflict`).
+ */
+function conflictAnswer(res: ServerResponse, error: unknown): void {
+  const { code, message, details } = error as { code?: unknown; message: string; details?: { conflict: unknown; etag: string | null } };
+  if (code !== 'ERR_STORAGE_CONFLICT' || details === undefined) throw error;
+  sendJson(res, 409, { code: 409, error: 'Conflict.', message, data: details.conflict, etag: details.etag });
 }
 
 function logs(ctx: RouteContext): Handler {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createJobWebtask, createStorage, type EgressAllow, type JobWebtask, type WebtaskStorage } from '@ext-compilers/runtime';
+import type { Logger } from '@ext-compilers/core';
 import type { WebtaskRecord, WebtaskStore } from '../store/webtask-store.ts';
 import { fetchCode } from './fetch-code.ts';
 import { HttpError } from '../http/http-error.ts';
@@ -16,6 +17,8 @@ export interface WebtaskSettings {
   readonly maxContainerStorage?: number | undefined;
   /** Called with a stored webtask's code (its own or fetched from its `url`) before its first job; throws to refuse it. */
   readonly admitCode?: ((code: string) => Promise<void>) | undefined;
+  /** Where a storage write that failed for the server's own reasons (a disk's error) is reported. */
+  readonly logger?: Pick<Logger, 'error'> | undefined;
 }
 
 /** An ad-hoc webtask's settings, from its token. */
@@ -39,8 +42,11 @@ export interface Webtasks {
   ready(record: WebtaskRecord): { webtask: JobWebtask; storage: WebtaskStorage } | undefined;
   /** An ad-hoc webtask (`POST /api/run/{container}`): code and settings from the request and its token. */
   adhoc(container: string, code: string, settings: AdhocSettings): JobWebtask;
-  /** The storage of a named webtask, loaded from the store once and saved back to it on every `set`. */
-  storage(container: string, name: string): Promise<WebtaskStorage>;
+  /**
+   * The storage of a stored webtask, loaded from the store once and saved back to it on every
+   * `set`, for `record`'s generation only: once that webtask is deleted, its `set`s write nothing.
+   */
+  storage(record: WebtaskRecord): Promise<WebtaskStorage>;
   /** Drop what is cached of a webtask (after an update, a delete, or a write of its data). */
   forget(container: string, name: string): void;
   /** Which container (and webtask name, for a named one) a job's webtask id stands for. */
@@ -67,7 +73,7 @@ interface CacheState {
   readonly settings: WebtaskSettings;
   // Each entry keeps its promise and, once it settled, what it made: `ready()` reads the latter.
   readonly jobs: Map<string, Making<JobWebtask> & { version: string }>;
-  readonly storages: Map<string, Making<WebtaskStorage>>;
+  readonly storages: Map<string, Making<WebtaskStorage> & { generation: string }>;
   readonly places: Map<string, { container: string; name: string | undefined }>;
 }
 
@@ -77,7 +83,7 @@ export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): 
     job: (current, decrypted) => job(state, current, decrypted),
     ready: (current) => ready(state, current),
     adhoc: (container, code, adhocSettings) => adhoc(settings, container, code, adhocSettings),
-    storage: (container, name) => storage(state, container, name),
+    storage: (record) => storage(state, record),
     forget(container, name) {
       state.jobs.delete(key(container, name));
       state.storages.delete(key(container, name));
@@ -129,7 +135,8 @@ function ready(state: CacheState, current: WebtaskRecord): { webtask: JobWebtask
   const k = key(current.container, current.name);
   const cached = state.jobs.get(k);
   const webtask = cached?.version === current.version ? cached.made : undefined;
-  const storage = state.storages.get(k)?.made;
+  const stored = state.storages.get(k);
+  const storage = stored?.generation === current.generation ? stored.made : undefined;
   return webtask && storage ? { webtask, storage } : undefined;
 }
 
@@ -140,27 +147,52 @@ function adhoc(settings: WebtaskSettings, container: string, code: string, { par
   return createJobWebtask(id, code, { params, secrets, container, parseBody: pb, mergeBody: mb === 1, timeout, maxBodySize, modulesRoot, serverTiming: true });
 }
 
-function storage(state: CacheState, container: string, name: string): Promise<WebtaskStorage> {
+function storage(state: CacheState, record: WebtaskRecord): Promise<WebtaskStorage> {
+  const { container, name, generation } = record;
   const k = key(container, name);
   const known = state.storages.get(k);
-  if (known) return known.promise;
-  const containerLimit = state.settings.maxContainerStorage;
+  if (known?.generation === generation) return known.promise;
   const loaded = state.store.readData(container, name).then((stored) =>
     createStorage({
       initialData: stored?.data ?? undefined,
-      save: async (json) => {
-        try {
-          await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), { force: true, containerLimit });
-        } catch (error) {
-          // The document took the write before the store refused it: the next request reads the store again.
-          if (state.storages.get(k) === entry) state.storages.delete(k);
-          throw error;
-        }
-      },
+      save: (json, expected) => save(state, record, json, expected).catch((error: unknown) => {
+        // Whether the store took it is unknown: the next request reads the store again.
+        if (state.storages.get(k) === entry) state.storages.delete(k);
+        throw error;
+      }),
     }),
   );
-  const entry = making(loaded, () => state.storages.delete(k));
+  const entry = Object.assign(making(loaded, () => state.storages.get(k) === entry && state.storages.delete(k)), { generation });
   return bounded(state.storages, k, entry).promise;
+}
+
+/**
+ * A `set` of a run, written to the store if the store still holds the document the `set` was made
+ * against (`expected`; `undefined` only when the webtask forced it): the host's copy of a document
+ * can be behind the store, which the management API writes too. The generation is the host's,
+ * from the record the run was given, never a guest's.
+ */
+async function save(state: CacheState, record: WebtaskRecord, json: string | undefined, expected: string | null | undefined): Promise<void | { conflict: unknown }> {
+  const { container, name, generation } = record;
+  const options = { etag: expected, containerLimit: state.settings.maxContainerStorage, generation };
+  let written: unknown;
+  try {
+    written = await state.store.writeData(container, name, json === undefined ? null : JSON.parse(json), options);
+  } catch (error) {
+    return refusal(error, state.settings.logger);
+  }
+  if (written === undefined) throw new Error('The webtask was deleted while this request ran: nothing was written.');
+}
+
+/** A store's refusal as the webtask's `set` gets it: a conflict's current data, or an error a tenant may read. */
+function refusal(error: unknown, logger: Pick<Logger, 'error'> | undefined): { conflict: unknown } {
+  const { code, details } = error as { code?: unknown; details?: { conflict?: unknown } };
+  if (code === 'ERR_STORAGE_CONFLICT') return { conflict: details?.conflict };
+  // A coded store error says what is wrong in a tenant's terms; any other (a disk's error names
+  // the server's paths) stays in the host.
+  if (typeof code === 'string' && code.startsWith('ERR_STORAGE_')) throw error;
+  logger?.error('ext-compilers server: a storage write failed:', error instanceof Error ? error.message : String(error));
+  throw new Error('The storage document could not be saved.');
 }
 
 function identify(state: CacheState, id: string): { container: string; name: string | undefined } | undefined {

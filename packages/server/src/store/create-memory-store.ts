@@ -12,9 +12,7 @@ export function createMemoryStore(): WebtaskStore {
   const keyOf = (container: string, name: string): string => JSON.stringify([container, name]);
   const backend: Backend = {
     saveWebtask: async () => {},
-    removeWebtask: async (container, name) => {
-      data.delete(keyOf(container, name));
-    },
+    removeWebtask: async () => {},
     readData: async (container, name) => data.get(keyOf(container, name)),
     saveData: async (container, name, json) => {
       if (json === undefined) data.delete(keyOf(container, name));

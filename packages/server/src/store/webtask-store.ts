@@ -30,6 +30,13 @@ export interface WebtaskRecord {
   readonly secret_names: readonly string[];
   readonly secrets?: Readonly<Record<string, string>>;
   readonly version: string;
+  /**
+   * Names this webtask from its creation to its delete: every `put()` that replaces it keeps it, a
+   * new webtask of a deleted name gets a new one, and none is reused. Writes to its storage can be
+   * tied to it (`WriteDataOptions.generation`), so that nothing meant for a deleted webtask ever
+   * lands in a new one of the same name.
+   */
+  readonly generation: string;
   /** ISO 8601 time of the first `put()` of this webtask. */
   readonly created_at: string;
   /** ISO 8601 time of the last `put()`. */
@@ -72,6 +79,11 @@ export interface WriteDataOptions {
    * does not grow its document always passes.
    */
   readonly containerLimit?: number | undefined;
+  /**
+   * The {@link WebtaskRecord.generation} the write is for: when the webtask was deleted since (and
+   * maybe created anew), the write changes nothing and answers `undefined`, as for a missing webtask.
+   */
+  readonly generation?: string | undefined;
 }
 
 /** What a container holds, as `usage()` counts it. */

@@ -54,10 +54,7 @@ export function createDiskBackend(directory: string, key: Buffer): Backend {
       const file = webtaskFile(webtask.container, webtask.name);
       return replaceFile(file, sealFile(key, JSON.stringify(webtask), file));
     },
-    async removeWebtask(container, name) {
-      await removeFile(dataFile(container, name));
-      await removeFile(webtaskFile(container, name));
-    },
+    removeWebtask: (container, name) => removeFile(webtaskFile(container, name)),
     async readData(container, name) {
       const file = dataFile(container, name);
       let content: string;
@@ -96,9 +93,8 @@ export async function loadWebtasks(directory: string, key: Buffer): Promise<Stor
 }
 
 /**
- * Remove storage documents whose webtask is gone. A delete removes the document first, so this
- * finds none after a crash of ours; it keeps a document from reappearing under a new webtask of
- * the same name if one was ever left behind.
+ * Remove storage documents whose webtask is gone: a delete removes the webtask's file first (the
+ * delete happens there), then its document, so a crash between the two leaves a document behind.
  */
 export async function removeOrphanData(directory: string, webtasks: readonly StoredWebtask[]): Promise<void> {
   const owned = new Set(webtasks.map((webtask) => fileName(webtask.container, webtask.name)));
@@ -123,8 +119,17 @@ function parseWebtask(key: Buffer, content: string, file: string, path: string):
     const times = [value.version, value.created_at, value.updated_at];
     if (!times.every((item) => typeof item === 'string')) throw new Error('version or times');
     const [version, created_at, updated_at] = times as [string, string, string];
-    return { container, name, code, url, meta, secret_names: Object.freeze(names), secrets: value.secrets, version, created_at, updated_at };
+    const generation = generationOf(value.generation, version);
+    return { container, name, code, url, meta, secret_names: Object.freeze(names), secrets: value.secrets, version, generation, created_at, updated_at };
   } catch (error) {
     throw new Error(`${path} is not a webtask of this store (${(error as Error).message}): restore it from a backup or remove it`, { cause: error });
   }
+}
+
+// A file written before webtasks had a generation: its version, a UUID never given to another
+// webtask, serves as one, and the next put of the webtask keeps it.
+function generationOf(value: unknown, version: string): string {
+  if (value === undefined) return version;
+  if (typeof value !== 'string') throw new Error('generation');
+  return value;
 }

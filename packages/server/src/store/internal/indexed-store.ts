@@ -17,6 +17,7 @@ export interface StoredWebtask {
   readonly secret_names: readonly string[];
   readonly secrets: unknown;
   readonly version: string;
+  readonly generation: string;
   readonly created_at: string;
   readonly updated_at: string;
 }
@@ -24,7 +25,7 @@ export interface StoredWebtask {
 /** Where an indexed store keeps what its index holds. Each call completes durably or throws. */
 export interface Backend {
   saveWebtask(webtask: StoredWebtask): Promise<void>;
-  /** Remove the storage document, then the webtask: a crash between leaves no data without its webtask. */
+  /** Remove the webtask (not its storage document): the one step at which a delete happens. */
   removeWebtask(container: string, name: string): Promise<void>;
   readData(container: string, name: string): Promise<string | undefined>;
   /** Replace the storage document's JSON; `undefined` removes it. */
@@ -92,9 +93,10 @@ async function put(state: StoreState, container: string, name: string, input: We
   return state.serial.run(key, async () => {
     const previous = entryOf(state, container, name)?.stored;
     const webtask = sealWebtask(state.vault, container, name, content, previous);
+    // A new webtask starts without a storage document, whatever a failed delete left under its name.
+    if (previous === undefined) await state.backend.saveData(container, name, undefined);
     await state.backend.saveWebtask(webtask);
     const entry = setEntry(state.index, webtask);
-    // A new webtask has no storage document (a delete removes it; an open removes orphans).
     if (previous === undefined) state.index.get(container)!.data.sizes.set(name, 0);
     return entry.record;
   });
@@ -111,8 +113,12 @@ async function get(state: StoreState, container: string, name: string, options: 
 async function remove(state: StoreState, container: string, name: string): Promise<boolean> {
   return state.serial.run(serialKey(state, container, name), async () => {
     if (entryOf(state, container, name) === undefined) return false;
+    // The webtask goes first: once its file is gone the delete has happened, and its document,
+    // which nothing reads without the webtask, is removed after it; one left by a crash or a
+    // failure here is removed by the next open, or by the put of a new webtask of this name.
     await state.backend.removeWebtask(container, name);
     removeEntry(state.index, container, name);
+    await state.backend.saveData(container, name, undefined).catch(() => undefined);
     return true;
   });
 }
@@ -142,7 +148,8 @@ async function writeData(state: StoreState, container: string, name: string, dat
   const settings = checkWriteData(options);
   const json = serializeData(data);
   return state.serial.run(key, async (): Promise<StoredData | undefined> => {
-    if (entryOf(state, container, name) === undefined) return undefined;
+    const entry = entryOf(state, container, name);
+    if (entry === undefined || (settings.generation !== undefined && settings.generation !== entry.stored.generation)) return undefined;
     const current = await state.backend.readData(container, name);
     checkEtag(current, settings);
     const limit = settings.containerLimit;
@@ -224,6 +231,7 @@ function sealWebtask(vault: Vault, container: string, name: string, content: Che
     secret_names: names,
     secrets: names.length === 0 ? undefined : vault.seal(content.secrets, secretsContext(container, name, names)),
     version: randomUUID(),
+    generation: previous?.generation ?? randomUUID(),
     created_at: previous?.created_at ?? now,
     updated_at: now,
   };
@@ -255,9 +263,9 @@ function sameNames(values: Record<string, string>, names: readonly string[]): bo
 }
 
 function toRecord(webtask: StoredWebtask): WebtaskRecord {
-  const { container, name, code, url, meta, secret_names, version, created_at, updated_at } = webtask;
+  const { container, name, code, url, meta, secret_names, version, generation, created_at, updated_at } = webtask;
   const source = code !== undefined ? { code } : { url: url as string };
-  return Object.freeze({ container, name, ...source, meta, secret_names, version, created_at, updated_at });
+  return Object.freeze({ container, name, ...source, meta, secret_names, version, generation, created_at, updated_at });
 }
 
 function setEntry(index: Map<string, Container>, webtask: StoredWebtask): Entry {

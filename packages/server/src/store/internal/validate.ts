@@ -98,13 +98,14 @@ export function checkList(options: ListOptions | undefined): CheckedList {
 }
 
 export function checkWriteData(options: WriteDataOptions | undefined): WriteDataOptions {
-  const { etag, force, containerLimit } = options ?? {};
+  const { etag, force, containerLimit, generation } = options ?? {};
   if (etag !== undefined && etag !== null && typeof etag !== 'string') throw usage('etag must be a string or null', { field: 'etag' });
+  if (generation !== undefined && typeof generation !== 'string') throw usage('generation must be a string', { field: 'generation' });
   if (force !== undefined && typeof force !== 'boolean') throw usage('force must be a boolean', { field: 'force' });
   if (containerLimit !== undefined && !(Number.isSafeInteger(containerLimit) && containerLimit >= 0)) {
     throw usage('containerLimit must be a non-negative integer', { field: 'containerLimit' });
   }
-  return { etag, force, containerLimit };
+  return { etag, force, containerLimit, generation };
 }
 
 /** Whether `meta` has every `[key, value]` of `filters`. */
