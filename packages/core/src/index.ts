@@ -12,6 +12,7 @@ export { type ExtensibilityPointMarkdownOptions, extensibilityPointMarkdown } fr
 export { errorPayload, isError, sendError, sendSuccess, successPayload, toError } from './answers/envelope.ts';
 export { type ErrorClassSpec, errorClassesSource } from './errors/error-class.ts';
 export { ExtCompilersError, type ExtCompilersErrorCode } from './errors/ext-compilers-error.ts';
+export { userStack } from './errors/user-stack.ts';
 export {
   ExtensibilityUserError,
   InvalidRequestError,

@@ -33,6 +33,7 @@ test('the public surface of @ext-compilers/core', async () => {
     'sweepTemporaryFiles',
     'syncDirectory',
     'toError',
+    'userStack',
     'withBody',
   ]);
 });

@@ -1,7 +1,8 @@
 // Server-wide limits on real sockets (127.0.0.1, port 0), with short limits set by option so the
 // tests run fast: the connection cap, the header time limit (a trickle of header lines is cut) and
-// the request time limit (a trickling body is cut, on the management and the run routes), while a
-// webtask slower than the request limit still answers.
+// the request time limit (a trickling body is cut, on the management and the run routes, in every
+// sandbox, the jail of `ext-compilers start` included), while a webtask slower than the request
+// limit still answers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Server } from 'node:http';
@@ -87,7 +88,7 @@ test('a trickling body is cut with 408 on the management routes, and nothing is 
   }
 });
 
-for (const sandbox of ['in-process', 'worker'] as Sandbox[]) {
+for (const sandbox of ['in-process', 'worker', 'process', 'jail'] as Sandbox[]) {
   test(`${sandbox}: a trickling body is cut on the run route; a webtask slower than the limit still answers`, async () => {
     const { port, close } = await serve({ ...LIMITS, sandbox, workers: 2 });
     try {

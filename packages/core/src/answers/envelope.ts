@@ -1,5 +1,6 @@
 import { isNativeError } from 'node:util/types';
 import { plainError } from '../errors/plain-error.ts';
+import { userStack } from '../errors/user-stack.ts';
 import type { WebtaskResponse } from '../types.ts';
 
 // The success payload keeps the `statusCode` and `headers` keys auth0-ext-compilers serialises into
@@ -21,12 +22,18 @@ export function toError(value: unknown): Error {
   return plainError((message ? String(message) : String(value)) || 'Unknown error');
 }
 
-/** The JSON text of `{status: 'error', data}` where `data` holds every own property of the error. */
+/**
+ * The JSON text of `{status: 'error', data}` where `data` holds every own property of the error,
+ * its `stack` without the frames of the server's install (`userStack`).
+ */
 export function errorPayload(value: unknown): string {
   const error = toError(value);
   try {
     const data: Record<string, unknown> = {};
-    for (const key of Object.getOwnPropertyNames(error)) data[key] = (error as unknown as Record<string, unknown>)[key];
+    for (const key of Object.getOwnPropertyNames(error)) {
+      const field = (error as unknown as Record<string, unknown>)[key];
+      data[key] = key === 'stack' && typeof field === 'string' ? userStack(field) : field;
+    }
     return JSON.stringify({ status: 'error', data });
   } catch (cause) {
     return errorPayload(plainError(`Error serializing error: ${(cause as Error)?.message}`));

@@ -3,6 +3,8 @@
 // write what these functions give them. Bodies keep webtask-runtime's shape `{ code, error,
 // details?, name?, message, stack? }` (see docs/compatibility.md for where ours differs).
 
+import { userStack } from '@ext-compilers/core';
+
 /** A JSON error body. */
 type ErrorBody = Record<string, unknown>;
 
@@ -34,7 +36,7 @@ function callbackErrorStatus(error: unknown): number {
 
 /**
  * webtask-runtime's error body: `{ code, error, details, name, message, stack }`. The stack is
- * the user's: frames of this runtime's own files are removed (see docs/compatibility.md).
+ * the user's: frames of the server's install are removed (core's `userStack`, see docs/compatibility.md).
  */
 function scriptErrorBody(code: number, description: string, error: unknown): ErrorBody {
   const source = error as { name?: unknown; message?: unknown; stack?: unknown } | null | undefined;
@@ -45,7 +47,7 @@ function scriptErrorBody(code: number, description: string, error: unknown): Err
     details: describe(error),
     name: isObject ? text(source!.name) : undefined,
     message: isObject ? text(source!.message) : undefined,
-    stack: isObject ? userStack(source!.stack) : undefined,
+    stack: isObject && typeof source!.stack === 'string' ? userStack(source!.stack) : undefined,
   };
 }
 
@@ -147,20 +149,4 @@ function describe(error: unknown): string {
 
 function text(value: unknown): string | undefined {
   return value === undefined ? undefined : String(value);
-}
-
-// The directory of this runtime's code (src/ or dist/), found from this module's own stack frame.
-const OWN_DIRECTORY = ((): string | undefined => {
-  const frame = new Error().stack?.split('\n')[1] ?? '';
-  const file = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(frame)?.[1];
-  return file?.replace(/\/(src|dist)\/.*$/, '/$1/');
-})();
-
-function userStack(stack: unknown): string | undefined {
-  if (typeof stack !== 'string') return undefined;
-  if (OWN_DIRECTORY === undefined) return stack;
-  return stack
-    .split('\n')
-    .filter((line) => !line.includes(OWN_DIRECTORY))
-    .join('\n');
 }

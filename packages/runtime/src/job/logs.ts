@@ -17,22 +17,35 @@ export interface JobScope {
 // its webtask and request.
 const scopes = new AsyncLocalStorage<JobScope | undefined>();
 
+/**
+ * How long after its answer the work a job left behind (a timer, a promise) still logs as that
+ * job's, in ms: the pools give a guest whose job left work behind this long before stopping it.
+ */
+export const LATE_LINES_GRACE = 2000;
+
 let scopedJobs = 0;
+// When the last scoped job answered (performance.now()).
+let lastAnswered = Number.NEGATIVE_INFINITY;
 
 /** Run `work` in a job's scope: its console lines (and those of what it starts) go to the scope's sink. */
 export function inJobScope<T>(scope: JobScope, work: () => Promise<T>): Promise<T> {
   scopedJobs++;
   const result = scopes.run(scope, work);
-  void result.finally(() => scopedJobs--);
+  void result.finally(() => {
+    scopedJobs--;
+    lastAnswered = performance.now();
+  });
   return result;
 }
 
 /**
  * Run `work` outside any job's scope. Once used, the scopes' hooks cost every promise of the
- * process something: with no scoped job left, they are turned off until a job wants them again.
+ * process something: with no scoped job left, they are turned off until a job wants them again —
+ * but not within LATE_LINES_GRACE of the last scoped job's answer: turned off, they would lose the
+ * scope of that job's leftover work, whose lines would no longer be its.
  */
 export function unscoped<T>(work: () => T): T {
-  if (scopedJobs === 0) scopes.disable();
+  if (scopedJobs === 0 && performance.now() - lastAnswered >= LATE_LINES_GRACE) scopes.disable();
   return work();
 }
 

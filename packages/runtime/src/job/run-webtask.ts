@@ -162,14 +162,11 @@ function invoke(fn: AnyWebtaskFunction, req: PipelineRequest, res: PipelineRespo
   }
 }
 
-// webtask-runtime answers 500 and then rethrows, which ends the process; we answer and keep serving.
+// webtask-runtime answers 500 and then rethrows, which ends the process; we answer and keep
+// serving. After a head the webtask wrote, the answer is only ended (see writeAnswer).
 function thrown(res: PipelineResponse, run: Run, settings: PipelineSettings, error: unknown): void {
   report(settings, 'Webtask threw synchronously:', error);
   if (run.done || res.writableEnded) return;
-  if (res.headersSent) {
-    finish(run);
-    return void res.end();
-  }
   answerWith(res, run, thrownAnswer(error));
 }
 
@@ -183,12 +180,26 @@ function answerWith(res: PipelineResponse, run: Run, { statusCode, body }: Error
   answer(res, run, statusCode, body);
 }
 
-/** Write a JSON answer unless the response is already over; after a head, only end it. */
+/**
+ * Write a JSON answer unless the response is already over; after a head, only end it. The
+ * webtask may have replaced the response's methods (a middleware's wrapper of `res.end`): when
+ * those throw — often the very throw being answered — or do not end the response, the answer is
+ * written again with the response's own methods, so that it goes out rather than escape the
+ * pipeline (a guest's answer would then never come, and its host would answer 504 at its limit).
+ */
 export function writeAnswer(res: PipelineResponse, statusCode: number, body: unknown): void {
   if (res.writableEnded) return;
-  if (res.headersSent) return void res.end();
-  res.writeHead(statusCode, { 'Content-Type': 'application/json' });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  const text = res.headersSent ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  try {
+    writeWith(res, res, statusCode, text);
+  } catch {}
+  writeWith(res, Object.getPrototypeOf(res) as PipelineResponse, statusCode, text);
+}
+
+function writeWith(res: PipelineResponse, methods: PipelineResponse, statusCode: number, text: string | undefined): void {
+  if (res.writableEnded) return;
+  if (!res.headersSent) methods.writeHead.call(res, statusCode, { 'Content-Type': 'application/json' });
+  methods.end.call(res, text);
 }
 
 function finish(run: Run): void {

@@ -72,8 +72,7 @@ export class LightResponse extends EventEmitter {
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | (() => void), cb?: () => void): boolean {
     if (this.writableEnded) return false;
-    this.#send();
-    this.#chunks.push(typeof chunk !== 'string' ? Buffer.from(chunk) : isUtf8(encoding) ? chunk : Buffer.from(chunk, encoding as BufferEncoding));
+    this.#write(chunk, typeof encoding === 'function' ? undefined : encoding);
     const done = typeof encoding === 'function' ? encoding : cb;
     if (done) process.nextTick(done);
     return true;
@@ -83,7 +82,7 @@ export class LightResponse extends EventEmitter {
     if (this.writableEnded) return this;
     if (typeof chunk === 'function') return this.end(undefined, undefined, chunk);
     if (typeof encoding === 'function') return this.end(chunk, undefined, encoding);
-    if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
+    if (chunk !== undefined && chunk !== null) this.#write(chunk, encoding);
     this.#send();
     this.writableEnded = true;
     this.writableFinished = true;
@@ -92,6 +91,16 @@ export class LightResponse extends EventEmitter {
     this.emit('finish');
     this.emit('close');
     return this;
+  }
+
+  // As Node's response, a chunk that is neither text nor bytes (or text in an unknown encoding) is
+  // refused before the head goes out. end() writes through this, not through a `write` the
+  // webtask may have replaced.
+  #write(chunk: string | Uint8Array, encoding: BufferEncoding | undefined): void {
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) throw invalidChunkError();
+    const part = typeof chunk !== 'string' ? Buffer.from(chunk) : isUtf8(encoding) ? chunk : Buffer.from(chunk, encoding);
+    this.#send();
+    this.#chunks.push(part);
   }
 
   // As Node's response: the first write without an explicit head writes one (through writeHead, so
@@ -115,6 +124,10 @@ function bodyOf(chunks: readonly (string | Buffer)[]): string | Buffer {
 /** The body as text, as webtask-runtime's `simulate()` answers it. Bytes are decoded together, never chunk by chunk, so a character split across two writes survives. */
 export function textOf(body: string | Buffer): string {
   return typeof body === 'string' ? body : body.toString();
+}
+
+function invalidChunkError(): Error {
+  return Object.assign(new TypeError('The "chunk" argument must be of type string or an instance of Buffer or Uint8Array.'), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 
 function headersSentError(action: string): Error {

@@ -103,15 +103,19 @@ export function startingIn(slots: Iterable<Slot>): number {
 }
 
 /**
- * The guest to stop to make room for a guest of `except`: a draining one (out of its lane) first,
- * else the least recently used idle guest of another container — unless its container asked for
- * a job since `askedBefore`, when none is (that container keeps its guests; the new one waits).
+ * The guest to stop to make room for a guest of `except`: the least recently used idle guest of
+ * another container — unless its container asked for a job since `askedBefore` (that container
+ * keeps its guests) —, else the guest that has been draining (out of its lane) the longest, else
+ * none (the new one waits). A draining guest goes last: it runs what its job left behind, whose
+ * console lines are still that job's, and stopping it early loses them.
  */
 export function roomFor(slots: Iterable<Slot>, except: Lane, askedBefore: number): Slot | undefined {
   let oldest: Slot | undefined;
+  let drained: Slot | undefined;
   for (const slot of slots) {
-    if (!slot.lane.slots.has(slot)) return slot;
-    if (slot.lane !== except && slot.ready && slot.jobs.length === 0 && (!oldest || slot.used < oldest.used)) oldest = slot;
+    if (!slot.lane.slots.has(slot)) {
+      if (!drained || slot.used < drained.used) drained = slot;
+    } else if (slot.lane !== except && slot.ready && slot.jobs.length === 0 && (!oldest || slot.used < oldest.used)) oldest = slot;
   }
-  return oldest && oldest.lane.asked < askedBefore ? oldest : undefined;
+  return oldest && oldest.lane.asked < askedBefore ? oldest : drained;
 }

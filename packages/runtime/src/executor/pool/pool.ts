@@ -5,6 +5,7 @@ import { answerStorage } from '../../storage/proxy.ts';
 import { documentOf } from '../../storage/handle.ts';
 import { createLru } from '../../compile/cache.ts';
 import { DeadlineList } from '../../job/deadlines.ts';
+import { LATE_LINES_GRACE } from '../../job/logs.ts';
 import { timingEntry } from '../../job/timing-entry.ts';
 import { requestId } from '../../request/id.ts';
 import { EXECUTOR_WEBTASKS } from '../webtasks.ts';
@@ -38,7 +39,7 @@ const FLOOD_FACTOR = 10;
 
 // How long a guest whose job left work behind may finish it (its lines still attributed to that
 // job) before it is stopped; it never serves again. It counts against the pool's size meanwhile.
-const DRAIN_GRACE = 2000;
+const DRAIN_GRACE = LATE_LINES_GRACE;
 
 /**
  * A pool of guests (worker threads or child processes), each serving one container for its whole
