@@ -225,6 +225,21 @@ test('logs: a console line of a hook, while it runs', () => {
   })());
 });
 
+test('ls | head -1, modules ls | head -1, logs | head -1: a closed stdout ends them quietly (exit 0)', () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    for (const argv of [['ls'], ['modules', 'ls'], ['hook', 'ls']]) {
+      const { code, stderr } = await run(argv, { env, closedStdout: true });
+      assert.equal([code, stderr], [0, ''], argv.join(' '));
+    }
+    assert.is((await cli('create', file('talker.js', "module.exports = (cb) => { console.log('said'); cb(null, 1); };"))).code, 0);
+    const logs = launch(['logs'], { env, closedStdout: true });
+    await logs.waitFor(/Streaming the logs/, 10_000);
+    assert.is((await post(`${url}/api/run/demo/talker`, {})).status, 200);
+    assert.equal([await logs.exit(), logs.stderr()], [0, 'Streaming the logs of container demo (Ctrl-C to stop).\n']);
+  })());
+});
+
 test('token create, inspect (--decrypt), revoke; a revoked token is refused (exit 8)', () => {
   setup.ready();
   return within(30_000, (async () => {
