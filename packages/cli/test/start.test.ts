@@ -3,7 +3,7 @@
 // for it there), so both paths run on any machine. Servers bind 127.0.0.1, port 0.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jailSupport } from '@ext-compilers/runtime';
 import { assertBuilt, envWith, launch, type Running, run, setUp, tempDir, within } from './helpers.ts';
@@ -33,8 +33,8 @@ test.after(async () => {
 const dataDir = () => join(dir, `data-${data++}`);
 
 /** Start a server; resolves once it says it listens, with its URL and the sandbox it names. */
-async function started(args: string[], environment = env): Promise<{ server: Running; url: string; sandbox: string }> {
-  const server = launch(['start', '--port', '0', '--data', dataDir(), '--workers', '2', ...args], { env: environment });
+async function started(args: string[], environment = env, directory = dataDir()): Promise<{ server: Running; url: string; sandbox: string }> {
+  const server = launch(['start', '--port', '0', '--data', directory, '--workers', '2', ...args], { env: environment });
   running.push(server);
   const [, url, sandbox] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+) \(sandbox: ([a-z-]+)\)/, 20_000);
   await server.waitFor(/Press Ctrl-C to stop\./);
@@ -153,6 +153,55 @@ test('by default: the jail where this machine runs it, quietly; else the process
     assert.is(sandbox, support.ok ? 'jail' : 'process');
     if (support.ok) assert.is(server.stderr(), '');
     else assert.match(server.stderr(), `ext-compilers: the jail sandbox cannot run on this machine: ${support.problem}.\n`);
+  })());
+});
+
+// The lock and the stops: the in-process sandbox (--trust-code), as these are about the command.
+const TRUSTED = ['--trust-code', '--sandbox', 'in-process'];
+const lockOf = (directory: string): { pid: number } => JSON.parse(readFileSync(join(directory, 'server.lock'), 'utf8'));
+const refusal = (pid: number | undefined, directory: string): string => `ext-compilers: another server (pid ${pid}) runs over ${directory}: stop it first, or choose another --data.\n`;
+
+test('two starts over one data directory: the second refuses in one line naming the first one’s pid; a clean stop releases the lock', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const { server } = await started(TRUSTED, env, directory);
+    assert.is(lockOf(directory).pid, server.child.pid);
+    const second = await run(['start', '--port', '0', '--data', directory, ...TRUSTED], { env });
+    assert.equal([second.code, second.stdout, second.stderr], [1, '', refusal(server.child.pid, directory)]);
+    assert.is(await server.stop(), 0);
+    assert.is(existsSync(join(directory, 'server.lock')), false, 'the lock goes with the server');
+    const { server: next } = await started(TRUSTED, env, directory);
+    assert.is(await next.stop(), 0);
+  })());
+});
+
+test('three starts at once over a new data directory: exactly one serves, the others name it', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const servers = [0, 1, 2].map(() => launch(['start', '--port', '0', '--data', directory, ...TRUSTED], { env }));
+    running.push(...servers);
+    const serving = await Promise.all(servers.map((server) => server.waitFor(/Press Ctrl-C to stop\./, 20_000).then(() => true, () => false)));
+    assert.equal(serving.filter(Boolean).length, 1, String(serving));
+    const winner = servers[serving.indexOf(true)]!;
+    for (const loser of servers.filter((server) => server !== winner)) {
+      assert.equal([await loser.exit(), loser.stdout(), loser.stderr()], [1, '', refusal(winner.child.pid, directory)]);
+    }
+  })());
+});
+
+test('a lock left by a server that was killed (kill -9) is taken over by the next start', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const { server } = await started(TRUSTED, env, directory);
+    server.child.kill('SIGKILL');
+    await server.exit();
+    assert.is(lockOf(directory).pid, server.child.pid, 'a killed server leaves its lock');
+    const { server: next } = await started(TRUSTED, env, directory);
+    assert.is(lockOf(directory).pid, next.child.pid);
+    assert.is(await next.stop(), 0);
   })());
 });
 
