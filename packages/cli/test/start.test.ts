@@ -205,4 +205,25 @@ test('a lock left by a server that was killed (kill -9) is taken over by the nex
   })());
 });
 
+test('logs, when its server stops: one line saying so, exit 0; when its server dies: the stream was cut, exit 1', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const streaming = 'Streaming the logs of container demo (Ctrl-C to stop).\n';
+    const endings: [NodeJS.Signals, number, string][] = [
+      ['SIGINT', 0, 'ext-compilers: the server stopped, ending the log stream.\n'],
+      ['SIGKILL', 1, 'ext-compilers: the log stream was cut (the server crashed, or the network failed): run "ext-compilers logs" again once the server runs.\n'],
+    ];
+    for (const [signal, exit, line] of endings) {
+      const directory = dataDir();
+      const { server, url } = await started(TRUSTED, env, directory);
+      const token = readFileSync(join(directory, 'admin-token'), 'utf8').trim();
+      const logs = launch(['logs', '--url', url, '--token', token, '--container', 'demo'], { env });
+      running.push(logs);
+      await logs.waitFor(/Streaming the logs/, 10_000);
+      server.child.kill(signal);
+      assert.equal([await logs.exit(), logs.stdout(), logs.stderr()], [exit, '', `${streaming}${line}`], signal);
+    }
+  })());
+});
+
 test.run();
