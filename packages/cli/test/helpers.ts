@@ -73,12 +73,17 @@ export interface Running {
   waitFor(pattern: RegExp, timeout?: number): Promise<RegExpMatchArray>;
   /** SIGINT, then the exit code (SIGKILL past 5 s). */
   stop(): Promise<number | null>;
-  /** Its exit code once it has exited by itself (null: by a signal); rejects past `timeout` ms. */
+  /** Its exit code once it has exited by itself (null: by a signal, `child.signalCode`); rejects past `timeout` ms. */
   exit(timeout?: number): Promise<number | null>;
 }
 
-export function launch(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; closedStdout?: boolean }): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start the bin and keep it running. `npx`: through `npx ext-compilers` (npm, then the sh npm runs
+ * it with), in a process group of its own, as a terminal runs a foreground job.
+ */
+export function launch(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; closedStdout?: boolean; npx?: boolean }): Running {
+  const [command, argv] = options.npx ? ['npx', ['ext-compilers', ...args]] : [process.execPath, [BIN, ...args]];
+  const child = spawn(command, argv, { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: options.npx === true });
   if (options.closedStdout) child.stdout.destroy();
   let stdout = '';
   let stderr = '';

@@ -1,8 +1,10 @@
 // `ext-compilers start`: which sandbox it runs and what it refuses, its limits in --help and on a
-// live server. A machine without the jail is made by a PATH without bubblewrap (jailSupport looks
-// for it there), so both paths run on any machine. Servers bind 127.0.0.1, port 0.
+// live server; one server per data directory (its lock); how it stops, and what `logs` then says.
+// A machine without the jail is made by a PATH without bubblewrap (jailSupport looks for it
+// there), so both paths run on any machine. Servers bind 127.0.0.1, port 0.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jailSupport } from '@ext-compilers/runtime';
@@ -202,6 +204,35 @@ test('a lock left by a server that was killed (kill -9) is taken over by the nex
     const { server: next } = await started(TRUSTED, env, directory);
     assert.is(lockOf(directory).pid, next.child.pid);
     assert.is(await next.stop(), 0);
+  })());
+});
+
+test('SIGINT or SIGTERM: the server stops cleanly (its lock released) and exits 0', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const directory = dataDir();
+      const { server } = await started(TRUSTED, env, directory);
+      server.child.kill(signal);
+      assert.equal([await server.exit(), server.stderr(), existsSync(join(directory, 'server.lock'))], [0, 'Stopping…\n', false], signal);
+    }
+  })());
+});
+
+test('npx ext-compilers start, Ctrl-C to its process group: the server stops cleanly; npx reports what the README says (130 where npm runs it with dash)', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const npx = launch(['start', '--port', '0', '--data', directory, ...TRUSTED], { env: { ...env, npm_config_offline: 'true', npm_config_update_notifier: 'false' }, npx: true });
+    running.push(npx);
+    await npx.waitFor(/Press Ctrl-C to stop\./, 30_000);
+    process.kill(-npx.child.pid!, 'SIGINT');
+    const code = await npx.exit();
+    assert.equal([npx.stderr(), existsSync(join(directory, 'server.lock'))], ['Stopping…\n', false], 'the server stopped cleanly');
+    // npm's sh gets the Ctrl-C too: bash then exits as its command did (0); dash ends by the signal,
+    // and npm ends by it in turn: a shell shows 130.
+    const shIsBash = spawnSync('/bin/sh', ['-c', 'echo "$BASH_VERSION"'], { encoding: 'utf8' }).stdout.trim() !== '';
+    assert.equal([code, npx.child.signalCode], shIsBash ? [0, null] : [null, 'SIGINT']);
   })());
 });
 
