@@ -6,7 +6,7 @@ import { createFileOnce, processAlive } from '@ext-compilers/core';
 import { CliError } from './errors.ts';
 
 /** The lock `start` holds in its data directory: `{ "pid": …, "host": … }`. */
-export const LOCK_FILE = 'server.lock';
+const LOCK_FILE = 'server.lock';
 
 // Each round either takes the lock, refuses, or removes a lock whose process is gone: a few
 // rounds only run out when other starts keep taking over the same stale lock.
