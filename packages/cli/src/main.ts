@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { COMMANDS, GROUPS } from './commands/index.ts';
 import { type Command, columns, helpOf, parse } from './internal/command.ts';
 import { CliError, EXIT, usageError } from './internal/errors.ts';
-import { out } from './internal/io.ts';
+import { exitQuietlyOnClosedOutput, note, out } from './internal/io.ts';
 
 const ROOT_HELP = () =>
   [
@@ -25,17 +25,20 @@ const ROOT_HELP = () =>
 
 /**
  * The `ext-compilers` command line: `argv` without the node and script paths. Resolves to the
- * exit code; never rejects: a failure is one line on stderr (what went wrong, what to do).
+ * exit code; never rejects: a failure is one line on stderr (what went wrong, what to do). When
+ * stdout or stderr loses its reader (`| head -1`), the process exits 0 quietly (a server first
+ * stops as on Ctrl-C).
  */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedOutput();
   try {
     return await dispatch(argv);
   } catch (error) {
     if (error instanceof CliError) {
-      process.stderr.write(`ext-compilers: ${error.message}\n`);
+      note(`ext-compilers: ${error.message}`);
       return error.exitCode;
     }
-    process.stderr.write(`ext-compilers: unexpected error: ${(error as Error)?.message ?? error} (please report it with the command you ran).\n`);
+    note(`ext-compilers: unexpected error: ${(error as Error)?.message ?? error} (please report it with the command you ran).`);
     return EXIT.failure;
   }
 }

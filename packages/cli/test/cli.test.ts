@@ -157,6 +157,18 @@ test('an unreachable server: one line saying to start it, exit 1', async () => {
   assert.match(oneLine(init.stderr), 'ECONNREFUSED');
 });
 
+test('a closed stdout (ext-compilers … | head -1): exit 0 and nothing on stderr; serve stops as on Ctrl-C', async () => {
+  setup.ready();
+  for (const argv of [['--help'], ['--version'], ['help', 'modules', 'add'], ['ls', '--help']]) {
+    const { code, stderr } = await run(argv, { env, closedStdout: true });
+    assert.equal([code, stderr], [0, ''], argv.join(' '));
+  }
+  const file = join(home, 'served.js');
+  writeFileSync(file, 'module.exports = (cb) => cb(null, 1);');
+  const served = await run(['serve', file, '--port', '0'], { env, closedStdout: true });
+  assert.equal([served.code, served.stderr], [0, 'Stopping…\n']);
+});
+
 test('init --offline writes the profile file with mode 0600', async () => {
   setup.ready();
   const { code, stdout } = await run(['init', '--offline', '--profile', 'later', '--url', 'http://127.0.0.1:8721/', '--token', 'tok', '--container', 'c1'], { env });

@@ -39,11 +39,15 @@ export function envWith(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Run the bin to completion; killed (and the test failed) past `timeout` ms. */
-export function run(args: string[], options: { env: NodeJS.ProcessEnv; timeout?: number; cwd?: string }): Promise<Result> {
+/**
+ * Run the bin to completion; killed (and the test failed) past `timeout` ms. `closedStdout`: the
+ * reading end of its stdout is closed at once, as `| head -1` does once it has its line.
+ */
+export function run(args: string[], options: { env: NodeJS.ProcessEnv; timeout?: number; cwd?: string; closedStdout?: boolean }): Promise<Result> {
   const timeout = options.timeout ?? 20_000;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.closedStdout) child.stdout.destroy();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -69,10 +73,18 @@ export interface Running {
   waitFor(pattern: RegExp, timeout?: number): Promise<RegExpMatchArray>;
   /** SIGINT, then the exit code (SIGKILL past 5 s). */
   stop(): Promise<number | null>;
+  /** Its exit code once it has exited by itself (null: by a signal, `child.signalCode`); rejects past `timeout` ms. */
+  exit(timeout?: number): Promise<number | null>;
 }
 
-export function launch(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start the bin and keep it running. `npx`: through `npx ext-compilers` (npm, then the sh npm runs
+ * it with), in a process group of its own, as a terminal runs a foreground job.
+ */
+export function launch(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; closedStdout?: boolean; npx?: boolean }): Running {
+  const [command, argv] = options.npx ? ['npx', ['ext-compilers', ...args]] : [process.execPath, [BIN, ...args]];
+  const child = spawn(command, argv, { env: options.env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: options.npx === true });
+  if (options.closedStdout) child.stdout.destroy();
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -101,6 +113,7 @@ export function launch(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: 
         check();
       });
     },
+    exit: (timeout = 15_000) => within(timeout, exited, `ext-compilers ${args.join(' ')} exiting`),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGINT');

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jailSupport } from '@ext-compilers/runtime';
-import { assertBuilt, setUp, envWith, launch, type Running, run, tempDir, within } from './helpers.ts';
+import { assertBuilt, deadUrl, envWith, launch, type Running, run, setUp, tempDir, within } from './helpers.ts';
 
 const test = suite('cli: against a server');
 
@@ -43,7 +43,8 @@ async function post(target: string, body: unknown, headers: Record<string, strin
 const setup = setUp(async () => {
   assertBuilt();
   dir = tempDir('server');
-  env = envWith(join(dir, 'home'));
+  // The server's npm asks a registry on 127.0.0.1 where nothing listens: no test reaches the network.
+  env = { ...envWith(join(dir, 'home')), npm_config_registry: await deadUrl(), npm_config_fetch_retries: '0', npm_config_cache: join(dir, 'npm-cache') };
   server = launch(['start', '--port', '0', '--data', join(dir, 'data'), '--workers', '2', '--timeout', '10000'], { env });
   url = (await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 20_000))[1]!;
   await server.waitFor(/Press Ctrl-C to stop\./);
@@ -225,6 +226,21 @@ test('logs: a console line of a hook, while it runs', () => {
   })());
 });
 
+test('ls | head -1, modules ls | head -1, logs | head -1: a closed stdout ends them quietly (exit 0)', () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    for (const argv of [['ls'], ['modules', 'ls'], ['hook', 'ls']]) {
+      const { code, stderr } = await run(argv, { env, closedStdout: true });
+      assert.equal([code, stderr], [0, ''], argv.join(' '));
+    }
+    assert.is((await cli('create', file('talker.js', "module.exports = (cb) => { console.log('said'); cb(null, 1); };"))).code, 0);
+    const logs = launch(['logs'], { env, closedStdout: true });
+    await logs.waitFor(/Streaming the logs/, 10_000);
+    assert.is((await post(`${url}/api/run/demo/talker`, {})).status, 200);
+    assert.equal([await logs.exit(), logs.stderr()], [0, 'Streaming the logs of container demo (Ctrl-C to stop).\n']);
+  })());
+});
+
 test('token create, inspect (--decrypt), revoke; a revoked token is refused (exit 8)', () => {
   setup.ready();
   return within(30_000, (async () => {
@@ -250,7 +266,7 @@ test('token create, inspect (--decrypt), revoke; a revoked token is refused (exi
   })());
 });
 
-test('modules ls; modules add: a spec without a version (exit 2), a package the registry lacks (failed, exit 1)', () => {
+test('modules ls; modules add: a spec without a version (exit 2), a registry that cannot be reached (failed, exit 1)', () => {
   setup.ready();
   return within(90_000, (async () => {
     const ls = await cli('modules', 'ls', '--json');
@@ -262,11 +278,11 @@ test('modules ls; modules add: a spec without a version (exit 2), a package the 
     const noVersion = await cli('modules', 'add', 'ms');
     assert.is(noVersion.code, 2);
     assert.is(noVersion.stderr, 'ext-compilers: "ms" is not NAME@VERSION: say which version, like ms@2.1.3.\n');
-    // The registry is asked (or, offline, npm fails): either way the install fails, fast.
+    // npm cannot reach the registry: the install fails, fast (modules.test.ts installs from one).
     const missing = await run(['modules', 'add', 'ext-compilers-no-such-package-4b1d@1.0.0', '--timeout', '75'], { env, timeout: 85_000 });
     assert.is(missing.code, 1, missing.stderr);
     assert.match(missing.stdout, /^ext-compilers-no-such-package-4b1d@1\.0\.0: queued\n/);
-    assert.match(missing.stdout, /^ext-compilers-no-such-package-4b1d@1\.0\.0: failed/m);
+    assert.match(missing.stdout, /^ext-compilers-no-such-package-4b1d@1\.0\.0: failed \(Cannot install ext-compilers-no-such-package-4b1d@1\.0\.0: the registry cannot be reached\)\n$/m);
     assert.is(missing.stderr, 'ext-compilers: 1 module failed to install: check the names and versions ("npm view NAME versions").\n');
   })());
 });

@@ -1,9 +1,11 @@
 // `ext-compilers start`: which sandbox it runs and what it refuses, its limits in --help and on a
-// live server. A machine without the jail is made by a PATH without bubblewrap (jailSupport looks
-// for it there), so both paths run on any machine. Servers bind 127.0.0.1, port 0.
+// live server; one server per data directory (its lock); how it stops, and what `logs` then says.
+// A machine without the jail is made by a PATH without bubblewrap (jailSupport looks for it
+// there), so both paths run on any machine. Servers bind 127.0.0.1, port 0.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jailSupport } from '@ext-compilers/runtime';
 import { assertBuilt, envWith, launch, type Running, run, setUp, tempDir, within } from './helpers.ts';
@@ -33,8 +35,8 @@ test.after(async () => {
 const dataDir = () => join(dir, `data-${data++}`);
 
 /** Start a server; resolves once it says it listens, with its URL and the sandbox it names. */
-async function started(args: string[], environment = env): Promise<{ server: Running; url: string; sandbox: string }> {
-  const server = launch(['start', '--port', '0', '--data', dataDir(), '--workers', '2', ...args], { env: environment });
+async function started(args: string[], environment = env, directory = dataDir()): Promise<{ server: Running; url: string; sandbox: string }> {
+  const server = launch(['start', '--port', '0', '--data', directory, '--workers', '2', ...args], { env: environment });
   running.push(server);
   const [, url, sandbox] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+) \(sandbox: ([a-z-]+)\)/, 20_000);
   await server.waitFor(/Press Ctrl-C to stop\./);
@@ -153,6 +155,105 @@ test('by default: the jail where this machine runs it, quietly; else the process
     assert.is(sandbox, support.ok ? 'jail' : 'process');
     if (support.ok) assert.is(server.stderr(), '');
     else assert.match(server.stderr(), `ext-compilers: the jail sandbox cannot run on this machine: ${support.problem}.\n`);
+  })());
+});
+
+// The lock and the stops: the in-process sandbox (--trust-code), as these are about the command.
+const TRUSTED = ['--trust-code', '--sandbox', 'in-process'];
+const lockOf = (directory: string): { pid: number } => JSON.parse(readFileSync(join(directory, 'server.lock'), 'utf8'));
+const refusal = (pid: number | undefined, directory: string): string => `ext-compilers: another server (pid ${pid}) runs over ${directory}: stop it first, or choose another --data.\n`;
+
+test('two starts over one data directory: the second refuses in one line naming the first one’s pid; a clean stop releases the lock', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const { server } = await started(TRUSTED, env, directory);
+    assert.is(lockOf(directory).pid, server.child.pid);
+    const second = await run(['start', '--port', '0', '--data', directory, ...TRUSTED], { env });
+    assert.equal([second.code, second.stdout, second.stderr], [1, '', refusal(server.child.pid, directory)]);
+    assert.is(await server.stop(), 0);
+    assert.is(existsSync(join(directory, 'server.lock')), false, 'the lock goes with the server');
+    const { server: next } = await started(TRUSTED, env, directory);
+    assert.is(await next.stop(), 0);
+  })());
+});
+
+test('three starts at once over a new data directory: exactly one serves, the others name it', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const servers = [0, 1, 2].map(() => launch(['start', '--port', '0', '--data', directory, ...TRUSTED], { env }));
+    running.push(...servers);
+    const serving = await Promise.all(servers.map((server) => server.waitFor(/Press Ctrl-C to stop\./, 20_000).then(() => true, () => false)));
+    assert.equal(serving.filter(Boolean).length, 1, String(serving));
+    const winner = servers[serving.indexOf(true)]!;
+    for (const loser of servers.filter((server) => server !== winner)) {
+      assert.equal([await loser.exit(), loser.stdout(), loser.stderr()], [1, '', refusal(winner.child.pid, directory)]);
+    }
+  })());
+});
+
+test('a lock left by a server that was killed (kill -9) is taken over by the next start', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const { server } = await started(TRUSTED, env, directory);
+    server.child.kill('SIGKILL');
+    await server.exit();
+    assert.is(lockOf(directory).pid, server.child.pid, 'a killed server leaves its lock');
+    const { server: next } = await started(TRUSTED, env, directory);
+    assert.is(lockOf(directory).pid, next.child.pid);
+    assert.is(await next.stop(), 0);
+  })());
+});
+
+test('SIGINT or SIGTERM: the server stops cleanly (its lock released) and exits 0', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const directory = dataDir();
+      const { server } = await started(TRUSTED, env, directory);
+      server.child.kill(signal);
+      assert.equal([await server.exit(), server.stderr(), existsSync(join(directory, 'server.lock'))], [0, 'Stopping…\n', false], signal);
+    }
+  })());
+});
+
+test('npx ext-compilers start, Ctrl-C to its process group: the server stops cleanly; npx reports what the README says (130 where npm runs it with dash)', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const directory = dataDir();
+    const npx = launch(['start', '--port', '0', '--data', directory, ...TRUSTED], { env: { ...env, npm_config_offline: 'true', npm_config_update_notifier: 'false' }, npx: true });
+    running.push(npx);
+    await npx.waitFor(/Press Ctrl-C to stop\./, 30_000);
+    process.kill(-npx.child.pid!, 'SIGINT');
+    const code = await npx.exit();
+    assert.equal([npx.stderr(), existsSync(join(directory, 'server.lock'))], ['Stopping…\n', false], 'the server stopped cleanly');
+    // npm's sh gets the Ctrl-C too: bash then exits as its command did (0); dash ends by the signal,
+    // and npm ends by it in turn: a shell shows 130.
+    const shIsBash = spawnSync('/bin/sh', ['-c', 'echo "$BASH_VERSION"'], { encoding: 'utf8' }).stdout.trim() !== '';
+    assert.equal([code, npx.child.signalCode], shIsBash ? [0, null] : [null, 'SIGINT']);
+  })());
+});
+
+test('logs, when its server stops: one line saying so, exit 0; when its server dies: the stream was cut, exit 1', () => {
+  setup.ready();
+  return within(40_000, (async () => {
+    const streaming = 'Streaming the logs of container demo (Ctrl-C to stop).\n';
+    const endings: [NodeJS.Signals, number, string][] = [
+      ['SIGINT', 0, 'ext-compilers: the server stopped, ending the log stream.\n'],
+      ['SIGKILL', 1, 'ext-compilers: the log stream was cut (the server crashed, or the network failed): run "ext-compilers logs" again once the server runs.\n'],
+    ];
+    for (const [signal, exit, line] of endings) {
+      const directory = dataDir();
+      const { server, url } = await started(TRUSTED, env, directory);
+      const token = readFileSync(join(directory, 'admin-token'), 'utf8').trim();
+      const logs = launch(['logs', '--url', url, '--token', token, '--container', 'demo'], { env });
+      running.push(logs);
+      await logs.waitFor(/Streaming the logs/, 10_000);
+      server.child.kill(signal);
+      assert.equal([await logs.exit(), logs.stdout(), logs.stderr()], [exit, '', `${streaming}${line}`], signal);
+    }
   })());
 });
 

@@ -87,11 +87,19 @@ test('the prelude keeps the directive prologue a prologue', async () => {
   assert.equal((await call(sloppy, { body: { lead: { email: 'x' } } })).payload.data, { strict: false });
 });
 
-test('the first completion wins; a later callback or throw neither writes nor throws', async () => {
+test('the first completion wins; a later callback or throw neither writes nor throws, and is logged', async () => {
   const fn = await compile("module.exports = function (l, c, cb) { cb(null, 1); cb(null, 2); cb(new Error('late')); throw new Error('after'); };");
-  const { writes, payload } = await call(fn, { body: { lead: { email: 'x' } } });
-  assert.is(writes, 1);
-  assert.is(payload.data, 1);
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: string) => void warned.push(message);
+  try {
+    const { writes, payload } = await call(fn, { body: { lead: { email: 'x' } } });
+    assert.equal([writes, payload.data], [1, 1]);
+  } finally {
+    console.warn = warn;
+  }
+  const ignored = 'The hook completed more than once; the first completion answered and this one is ignored:';
+  assert.equal(warned, [`${ignored} result 2`, `${ignored} error late`, `${ignored} error after`]);
 });
 
 test('a synchronous throw answers the error envelope', async () => {

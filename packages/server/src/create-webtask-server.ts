@@ -101,6 +101,13 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
     answered.catch((error: unknown) => answerFailure(res, error, logger));
   });
   capConnections(server, limits);
+  // close() waits for every connection, and a log stream never ends by itself: the streams end as
+  // close() is called, each the way a stream ends, so a client tells a server that stopped from one that died.
+  const close = server.close.bind(server);
+  server.close = (callback) => {
+    hub.close();
+    return close(callback);
+  };
   server.on('close', () => {
     hub.close();
     if (owned) void executor.close();

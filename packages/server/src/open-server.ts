@@ -76,9 +76,11 @@ export async function openServer(options: OpenServerOptions): Promise<OpenedServ
     store,
     tokens,
     async close() {
-      // close() emits 'close' (which stops the executor and the log streams) listening or not.
+      // close() ends the log streams (cleanly: first), then emits 'close' (which stops the
+      // executor) once the connections still open are cut, listening or not.
+      const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      await closed;
       await store.close();
     },
   };

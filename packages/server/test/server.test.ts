@@ -179,6 +179,15 @@ test('no secret in plain text in any file under the data directory', () => {
   }
 });
 
+test('close() ends an open log stream as a stream ends, so a client tells a stop from a crash', async () => {
+  const response = await fetch(`${base}/api/logs/tenant/tenant-a`, { headers: { authorization: `Bearer ${opened.adminToken}` }, signal: AbortSignal.timeout(10_000) });
+  const closed = opened.close();
+  // text() resolves on the stream's end; a cut connection rejects it ("terminated").
+  assert.is(await response.text(), ': connected\n\n');
+  await closed;
+  await start();
+});
+
 test('after a restart every webtask is still there and runs', async () => {
   await opened.close();
   await start();

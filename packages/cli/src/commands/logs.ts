@@ -15,6 +15,7 @@ interface LogRecord {
 export const logs: Command = {
   name: 'logs',
   summary: "Stream the console output of the container's webtasks until Ctrl-C.",
+  description: 'A server that stops ends the stream: one line says so, exit 0. A stream cut otherwise (the server died, the network failed) is exit 1.',
   options: { raw: { type: 'boolean', short: 'r', description: 'print each record as the server sends it (JSON)' } },
   client: true,
   examples: ['ext-compilers logs', 'ext-compilers logs --raw | jq .msg'],
@@ -35,24 +36,30 @@ export const logs: Command = {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    if (stop.signal.aborted) return EXIT.ok;
-    throw new CliError(`the server ended the log stream: is it still running? Run "ext-compilers logs" again.`);
+    // A stopping server ends its streams as a stream ends; one that dies cuts them (see follow).
+    if (!stop.signal.aborted) note('ext-compilers: the server stopped, ending the log stream.');
+    return EXIT.ok;
   },
 };
 
-/** Server-Sent Events: `data:` lines are records; `:` lines are keep-alives. */
+/** Server-Sent Events: `data:` lines are records; `:` lines are keep-alives. A cut stream is a CliError. */
 async function follow(response: Response, raw: boolean, signal: AbortSignal): Promise<void> {
   const decoder = new TextDecoder();
   let buffered = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    if (signal.aborted) return;
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline).replace(/\r$/, '');
-      buffered = buffered.slice(newline + 1);
-      if (line.startsWith('data:')) print(line.slice(5).trim(), raw);
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      if (signal.aborted) return;
+      buffered += decoder.decode(chunk, { stream: true });
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).replace(/\r$/, '');
+        buffered = buffered.slice(newline + 1);
+        if (line.startsWith('data:')) print(line.slice(5).trim(), raw);
+      }
     }
+  } catch (error) {
+    if (signal.aborted) return;
+    throw new CliError(`the log stream was cut (the server crashed, or the network failed): run "ext-compilers logs" again once the server runs.`, EXIT.failure, { cause: error });
   }
 }
 

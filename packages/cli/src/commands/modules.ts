@@ -8,6 +8,8 @@ interface ModuleState {
   name: string;
   version: string;
   state: 'queued' | 'available' | 'failed';
+  /** The exact version a range or a tag resolved to. */
+  resolved?: string;
   message?: string;
 }
 
@@ -42,10 +44,10 @@ export const modulesAdd: Command = {
   name: 'modules add',
   summary: 'Install module versions on the server, and follow each one until it is available or failed.',
   description: "Installs are the admin's: a tenant's token installs only what the server's module policy allows (\"ext-compilers start --module-policy\"); anything else is refused (403, exit 8) and nothing is installed.",
-  args: [{ name: 'NAME@VERSION', variadic: true, description: 'the modules, like ms@2.1.3 @scope/pkg@1.0.0' }],
+  args: [{ name: 'NAME@VERSION', variadic: true, description: 'the modules, like ms@2.1.3 @scope/pkg@1.0.0; a range or a dist-tag (ms@^2, ms@latest) installs the version it resolves to' }],
   options: { timeout: { type: 'integer', value: 'SECONDS', description: 'give up after this long', default: '300' } },
   client: true,
-  examples: ['ext-compilers modules add ms@2.1.3 lodash@4.17.21'],
+  examples: ['ext-compilers modules add ms@2.1.3 lodash@4.17.21', "ext-compilers modules add 'ms@^2'   # prints ms@^2: available (2.1.3)"],
   async run(parsed) {
     const modules = parsed.rest.map(parseSpec);
     const deadline = Date.now() + (parsed.integer('timeout') ?? 300) * 1000;
@@ -67,11 +69,12 @@ export const modulesAdd: Command = {
 
 /** A line per module each time its state changes. */
 function report(states: ModuleState[], seen: Map<string, string>): void {
-  for (const { name, version, state, message } of states) {
+  for (const { name, version, state, resolved, message } of states) {
     const key = `${name}@${version}`;
     if (seen.get(key) === state) continue;
     seen.set(key, state);
-    out(`${key}: ${state}${message ? ` (${message.split('\n')[0]})` : ''}`);
+    const note = resolved ?? message?.split('\n')[0];
+    out(`${key}: ${state}${note ? ` (${note})` : ''}`);
   }
 }
 

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { jailSupport, type Sandbox } from '@ext-compilers/runtime';
-import { type OpenedServer, openServer } from '@ext-compilers/server';
-import type { Command } from '../internal/command.ts';
+import { type OpenedServer, type OpenServerOptions, openServer } from '@ext-compilers/server';
+import type { Command, Parsed } from '../internal/command.ts';
+import { lockDataDirectory } from '../internal/data-lock.ts';
 import { CliError, EXIT } from '../internal/errors.ts';
 import { note, out } from '../internal/io.ts';
 import { listen, untilSignal } from '../internal/listen.ts';
@@ -16,7 +17,7 @@ export const start: Command = {
   name: 'start',
   summary: 'Start the multi-tenant webtask server over a data directory.',
   description:
-    "On the first start the data directory gets its keys and an admin token (printed once, and kept in <data>/admin-token, mode 0600). Stop with Ctrl-C. Port 0 picks a free port; the URL printed is the real one. Webtasks run in the jail: each container's guests in bubblewrap, apart from the other containers and from this server; \"ext-compilers doctor\" tells whether this machine can run it.",
+    "On the first start the data directory gets its keys and an admin token (printed once, and kept in <data>/admin-token, mode 0600). One server per data directory: another start over it refuses, naming the running server's pid (the lock <data>/server.lock is held while it runs). Stop with Ctrl-C (or SIGTERM): it exits 0 once stopped. Port 0 picks a free port; the URL printed is the real one. Webtasks run in the jail: each container's guests in bubblewrap, apart from the other containers and from this server; \"ext-compilers doctor\" tells whether this machine can run it.",
   options: {
     port: { type: 'integer', short: 'p', value: 'PORT', description: 'the port to listen on', default: String(DEFAULT_PORT) },
     host: { type: 'string', value: 'HOST', description: 'the address to listen on', default: '127.0.0.1' },
@@ -30,29 +31,39 @@ export const start: Command = {
     const limits = await serverOptionsOf(parsed);
     const { sandbox, warnings } = startSandbox(parsed, jailSupport);
     const data = resolve(parsed.string('data') ?? '.ext-compilers');
-    const host = parsed.string('host') ?? '127.0.0.1';
-    for (const line of warnings) note(line);
-    let opened: OpenedServer;
+    // Held from before the first file is touched until the store is closed.
+    const release = await lockDataDirectory(data);
     try {
-      opened = await openServer({ ...limits, data, sandbox, publicUrl: parsed.string('public-url'), modules: parsed.flag('no-modules') ? false : undefined });
-    } catch (error) {
-      throw new CliError(`cannot start the server over ${data}: ${(error as Error).message}`, EXIT.failure, { cause: error });
+      for (const line of warnings) note(line);
+      await serveUntilStopped(parsed, { ...limits, data, sandbox, publicUrl: parsed.string('public-url'), modules: parsed.flag('no-modules') ? false : undefined });
+    } finally {
+      await release();
     }
-    try {
-      await listen(opened.server, parsed.integer('port') ?? DEFAULT_PORT, host);
-    } catch (error) {
-      await opened.close();
-      throw error;
-    }
-    // Listening for the signal before saying "Press Ctrl-C": a Ctrl-C right after the line must stop us cleanly.
-    const stopped = untilSignal();
-    greet(opened, urlOf(opened.server.address() as AddressInfo), sandbox);
-    await stopped;
-    note('Stopping…');
-    await opened.close();
     return EXIT.ok;
   },
 };
+
+/** Open the server over the data directory, listen, and serve until Ctrl-C (or SIGTERM). */
+async function serveUntilStopped(parsed: Parsed, options: OpenServerOptions & { sandbox: Sandbox }): Promise<void> {
+  let opened: OpenedServer;
+  try {
+    opened = await openServer(options);
+  } catch (error) {
+    throw new CliError(`cannot start the server over ${options.data}: ${(error as Error).message}`, EXIT.failure, { cause: error });
+  }
+  try {
+    await listen(opened.server, parsed.integer('port') ?? DEFAULT_PORT, parsed.string('host') ?? '127.0.0.1');
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  // Listening for the signal before saying "Press Ctrl-C": a Ctrl-C right after the line must stop us cleanly.
+  const stopped = untilSignal();
+  greet(opened, urlOf(opened.server.address() as AddressInfo), options.sandbox);
+  await stopped;
+  note('Stopping…');
+  await opened.close();
+}
 
 function urlOf(address: AddressInfo): string {
   const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;

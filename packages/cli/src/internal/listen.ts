@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { CliError } from './errors.ts';
+import { onOutputClosed } from './io.ts';
 
 /** Listen, or a one-line CliError that says what to change. */
 export function listen(server: Server, port: number, host: string): Promise<void> {
@@ -20,15 +21,20 @@ export function listen(server: Server, port: number, host: string): Promise<void
   });
 }
 
-/** Resolves on the first SIGINT or SIGTERM (Ctrl-C, or a process manager stopping us). */
+/**
+ * Resolves on the first SIGINT or SIGTERM (Ctrl-C, or a process manager stopping us), or with
+ * SIGPIPE when our output's reader goes away (`ext-compilers start | head -3`).
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (signal: NodeJS.Signals) => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
+      forget();
       resolve(signal);
     };
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
+    const forget = onOutputClosed(() => on('SIGPIPE'));
   });
 }
