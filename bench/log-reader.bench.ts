@@ -7,7 +7,7 @@
  * counts what came and what the server said it dropped.
  *
  * `npm run build && node --import tsx bench/log-reader.bench.ts [--mb N] [--sandbox jail|process|worker|in-process]`
- * (default 300 MB, the server's default sandbox). Writes bench/results/log-reader-<date>.json.
+ * (default 300 MB, the server's default sandbox). Its figures go to a new dated file through writeResults (report.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { get, type IncomingMessage } from 'node:http';

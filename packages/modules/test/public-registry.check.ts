@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createModuleStore, type EnsureResult } from '@ext-compilers/modules';
 
-// The one test that uses the public npm registry (npm's configured registry, registry.npmjs.org
-// by default). When it cannot be reached this test fails, loudly: a pass would claim that real
-// installs work when nothing was checked.
+// The one check that uses the public npm registry (npm's configured registry, registry.npmjs.org
+// by default). It is not part of `npm test`, whose tests send traffic to loopback only (installs
+// there come from a registry the tests serve on 127.0.0.1): run it by hand with
+// `npm run check:registry`. When the registry cannot be reached it fails, loudly: a pass would
+// claim that real installs work when nothing was checked.
 const root = mkdtempSync(join(tmpdir(), 'ext-compilers-e2e-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -17,7 +19,7 @@ function unreachable(results: EnsureResult[]): void {
   if (down === undefined) return;
   const npm = ((down.error as { details?: { npm?: string[] } }).details?.npm ?? []).join('\n    ');
   throw new Error(
-    `\n\n  *** THE PUBLIC NPM REGISTRY IS UNREACHABLE ***\n  registry.e2e.test.ts installs ms@2.0.0 and ms@2.1.3 from it and cannot run without it.\n  This is a failure, not a skip. npm said:\n    ${npm}\n`,
+    `\n\n  *** THE PUBLIC NPM REGISTRY IS UNREACHABLE ***\n  public-registry.check.ts installs ms@2.0.0 and ms@2.1.3 from it and cannot run without it.\n  This is a failure, not a skip. npm said:\n    ${npm}\n`,
   );
 }
 
