@@ -15,6 +15,7 @@ const VERBS = [
   'serve',
   'doctor',
   'init',
+  'status',
   'create',
   'update',
   'ls',
@@ -22,6 +23,7 @@ const VERBS = [
   'rm',
   'logs',
   'hook create',
+  'hook update',
   'hook enable',
   'hook disable',
   'hook ls',
@@ -81,7 +83,7 @@ test('a group: --help lists its verbs; without a verb, exit 2', async () => {
   const help = await run(['hook', '--help'], { env });
   assert.is(help.code, 0);
   assert.match(help.stdout, /^Usage: ext-compilers hook VERB/);
-  for (const verb of ['hook create', 'hook enable', 'hook disable', 'hook ls']) assert.match(help.stdout, verb);
+  for (const verb of ['hook create', 'hook update', 'hook enable', 'hook disable', 'hook ls']) assert.match(help.stdout, verb);
   const bare = await run(['token'], { env });
   assert.is(bare.code, 2);
   assert.is(oneLine(bare.stderr), 'ext-compilers: "token" needs a verb: use "token create", "token inspect", "token revoke".');

@@ -119,6 +119,17 @@ test('create, ls, inspect (--decrypt), update keeping secrets and meta, rm', () 
     assert.is(metaOnly.code, 0, metaOnly.stderr);
     assert.equal((await post(`${url}/api/run/demo/hello`, {})).body, { who: 'grace', color: 'blue', v: 2 });
 
+    // create over an existing webtask: new code, its secrets and meta kept; --replace drops them.
+    const again = await cli('create', file('hello.js', HELLO.replace('v: 1', 'v: 3')), '--meta', 'size=s');
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, 'Replaced the code of webtask hello in container demo, keeping its secrets WHO (--replace drops them). Run it with:');
+    assert.equal((await post(`${url}/api/run/demo/hello`, {})).body, { who: 'grace', color: 'blue', v: 3 });
+    assert.equal(json((await cli('inspect', 'hello', '--json')).stdout).meta, { color: 'blue', size: 's' });
+    const replaced = await cli('create', file('hello.js', HELLO), '--replace');
+    assert.is(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stdout, 'Created webtask hello in container demo.');
+    assert.equal((await post(`${url}/api/run/demo/hello`, {})).body, { v: 1 });
+
     const rm = await cli('rm', 'hello');
     assert.is(rm.stdout, 'Removed webtask hello from container demo.\n');
     for (const argv of [['rm', 'hello'], ['inspect', 'hello'], ['update', 'hello', '--meta', 'a=b']]) {
@@ -126,6 +137,29 @@ test('create, ls, inspect (--decrypt), update keeping secrets and meta, rm', () 
       assert.is(gone.code, 5, argv.join(' '));
       assert.is(gone.stderr, 'ext-compilers: no webtask hello in container demo: "ext-compilers ls" lists them.\n');
     }
+  })());
+});
+
+test("status: the profile's server and container; the server's access log: one line a request, never its query", () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    assert.is((await cli('create', file('counted.js', HELLO))).code, 0);
+    const shown = await cli('status');
+    assert.is(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^Server: +${url.replace(/[.]/g, '\\.')}$`, 'm'));
+    assert.match(shown.stdout, /^Version: +ext-compilers \d+\.\d+\.\d+\S* on Node v\d+/m);
+    assert.match(shown.stdout, /^Container: +demo: \d+ webtasks?, \d+ bytes of storage$/m);
+    const status = json((await cli('status', '--json')).stdout);
+    assert.equal([status.url, status.node, status.container.name], [url, process.version, 'demo']);
+    assert.ok(status.container.webtasks >= 1 && ['jail', 'process'].includes(status.sandbox), JSON.stringify(status));
+
+    await post(`${url}/api/run/demo/counted?key=a-secret-token&x=1`, {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = server.stdout().split('\n').filter((line) => / \/api\/run\/demo\/counted /.test(line));
+    assert.is(lines.length, 1, server.stdout());
+    assert.match(lines[0]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z POST \/api\/run\/demo\/counted 200 \d+\.\dms demo$/);
+    assert.not.match(server.stdout(), 'a-secret-token');
+    assert.match(server.stdout(), /Z GET \/api\/status 200 \d+\.\dms -$/m);
   })());
 });
 
@@ -173,6 +207,24 @@ test('hooks: create (disabled), enable disables the other of its type, ls, invok
     assert.equal(answer.body.data, { scope: ['read', 'extra'] });
     const refused = await post(second.webtask_url, body, { authorization: 'Bearer wrong' });
     assert.is(refused.body.status, 'error');
+
+    // Re-creating or updating the live hook keeps it live, with its secret; --replace starts it anew.
+    const recreated = await cli('hook', 'create', 'credentials-exchange', file('exchange2.js', HOOK.replace("'extra'", "'extra2'")), '--name', 'second');
+    assert.is(recreated.code, 0, recreated.stderr);
+    assert.match(recreated.stdout, `Replaced the code of credentials-exchange hook second (enabled, its secret kept): ${url}/api/run/demo/second`);
+    const live = (await post(second.webtask_url, body, { authorization: `Bearer ${second.meta['auth0-extension-secret']}` })).body;
+    assert.equal([live.status, live.data], ['success', { scope: ['read', 'extra2'] }]);
+    const updatedHook = await cli('hook', 'update', 'second', hook, '--secret', 'API=k');
+    assert.is(updatedHook.code, 0, updatedHook.stderr);
+    assert.is(updatedHook.stdout, `Updated credentials-exchange hook second (enabled): ${url}/api/run/demo/second\n`);
+    const afterUpdate = json((await cli('inspect', 'second', '--decrypt', '--fetch-code', '--json')).stdout);
+    assert.equal([afterUpdate.code, afterUpdate.secrets.API, afterUpdate.meta['auth0-extension-disabled'], afterUpdate.meta['auth0-extension-secret']], [HOOK, 'k', '0', second.meta['auth0-extension-secret']]);
+    const keepBearer = await cli('hook', 'update', 'second', '--unset-secret', 'auth0-extension-secret');
+    assert.is(keepBearer.code, 2);
+    assert.is((await cli('hook', 'update', 'plain', hook)).code, 6);
+    const fresh = await cli('hook', 'create', 'credentials-exchange', hook, '--name', 'first', '--replace');
+    assert.match(fresh.stdout, 'Created credentials-exchange hook first (disabled)');
+    assert.is.not(json((await cli('inspect', 'first', '--decrypt', '--json')).stdout).meta['auth0-extension-secret'], meta.meta['auth0-extension-secret']);
 
     assert.is((await cli('hook', 'disable', 'second')).code, 0);
     assert.match((await cli('hook', 'ls')).stdout, /^second +credentials-exchange +disabled$/m);
@@ -273,8 +325,11 @@ test('modules ls; modules add: a spec without a version (exit 2), a registry tha
     assert.is(ls.code, 0, ls.stderr);
     const listing = json(ls.stdout);
     assert.is(listing.node_version, process.version);
-    assert.ok(listing.modules.some((module: { name: string }) => module.name === 'crypto'));
-    assert.match((await cli('modules', 'ls')).stdout, /^Node v\d+\.\d+\.\d+; \d+ module versions\.$/m);
+    // Node's built-ins only with --all: without it, the installed versions (none yet).
+    assert.ok(!listing.modules.some((module: { name: string }) => module.name === 'crypto'));
+    const all = json((await cli('modules', 'ls', '--all', '--json')).stdout);
+    assert.ok(all.modules.some((module: { name: string; version: string }) => module.name === 'crypto' && module.version === 'native'));
+    assert.match((await cli('modules', 'ls')).stdout, new RegExp(`^Node v\\d+\\.\\d+\\.\\d+; 0 module versions installed \\(and ${all.modules.length} built-ins: --all lists them\\)\\.$`, 'm'));
     const noVersion = await cli('modules', 'add', 'ms');
     assert.is(noVersion.code, 2);
     assert.is(noVersion.stderr, 'ext-compilers: "ms" is not NAME@VERSION: say which version, like ms@2.1.3.\n');

@@ -158,6 +158,19 @@ test('by default: the jail where this machine runs it, quietly; else the process
   })());
 });
 
+test('--quiet: no access log; without it, one line a request', () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    for (const quiet of [true, false]) {
+      const { server, url } = await started(['--trust-code', '--sandbox', 'in-process', ...(quiet ? ['--quiet'] : [])]);
+      assert.is((await fetch(`${url}/api/webtask/demo`, { signal: AbortSignal.timeout(5000) })).status, 401);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const logged = server.stdout().split('\n').filter((line) => line.includes(' GET /api/webtask/demo 401 '));
+      assert.is(logged.length, quiet ? 0 : 1, server.stdout());
+    }
+  })());
+});
+
 // The lock and the stops: the in-process sandbox (--trust-code), as these are about the command.
 const TRUSTED = ['--trust-code', '--sandbox', 'in-process'];
 const lockOf = (directory: string): { pid: number } => JSON.parse(readFileSync(join(directory, 'server.lock'), 'utf8'));

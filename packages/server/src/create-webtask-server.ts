@@ -13,7 +13,9 @@ import { admitModules } from './modules/code-installs.ts';
 import { createModuleGate, type ModuleGate } from './modules/module-gate.ts';
 import type { ModulePolicy } from './modules/module-policy.ts';
 import { createModuleRoutes } from './routes/modules-routes.ts';
-import { defaultExecutor, type ExecutorSettings } from './run/default-executor.ts';
+import { createStatusRoutes } from './routes/status-routes.ts';
+import { serverVersion } from './version.ts';
+import { defaultExecutor, defaultSandbox, type ExecutorSettings } from './run/default-executor.ts';
 import { createRateLimiter, type RateLimit } from './run/rate-limit.ts';
 import { createRunRoutes } from './routes/run-routes.ts';
 import { errorStatus, httpErrorOf } from './http/error-status.ts';
@@ -89,7 +91,8 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const quota = createWebtaskQuota(store, limits.maxWebtasks);
   const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, egress, modules: options.modules, gate, quota, limits, admitCode };
   const run = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
-  const handle = createRouter([...createWebtaskRoutes(context), ...run.routes, ...createTokenRoutes(context), ...createModuleRoutes(context)]);
+  const facts = { version: serverVersion(), sandbox: options.executor === undefined ? (options.sandbox ?? defaultSandbox()) : 'custom', started: Date.now() };
+  const handle = createRouter([...createWebtaskRoutes(context), ...run.routes, ...createTokenRoutes(context), ...createModuleRoutes(context), ...createStatusRoutes(context, facts)]);
 
   const server = createHttpServer(arrivalLimits(limits), (req, res) => {
     let answered: Promise<void>;

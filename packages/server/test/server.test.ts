@@ -72,6 +72,19 @@ test.after(async () => {
   rmSync(data, { recursive: true, force: true });
 });
 
+test("GET /api/status: version, node, sandbox, and the container's counts, to whoever manages it", async () => {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  await call('PUT', '/api/webtask/counted/one', { token: opened.adminToken, json: { code: 'module.exports = (cb) => cb();' } });
+  const status = await call('GET', '/api/status?container=counted', { token: opened.adminToken });
+  assert.is(status.status, 200, JSON.stringify(status.body));
+  assert.equal({ ...status.body, uptime_s: 0 }, { version: manifest.version, node: process.version, sandbox: 'worker', uptime_s: 0, container: { name: 'counted', webtasks: 1, storage_bytes: 0, streamed: false } });
+  const other = (await call('POST', '/api/tokens/issue', { token: opened.adminToken, json: { ten: 'other' } })).body as string;
+  assert.is((await call('GET', '/api/status?container=counted', { token: other })).status, 403);
+  assert.is((await call('GET', '/api/status?container=other', { token: other })).body.container.webtasks, 0);
+  assert.is((await call('GET', '/api/status', { token: opened.adminToken })).status, 400);
+  assert.is((await call('GET', '/api/status?container=counted')).status, 401);
+});
+
 test('first start: an admin token in <data>/admin-token, mode 0600', () => {
   assert.ok(opened.created);
   assert.is(readFileSync(join(data, 'admin-token'), 'utf8').trim(), opened.adminToken);

@@ -32,7 +32,7 @@ const enabled = (webtask: { meta?: Record<string, string> | undefined }): boolea
 export const hookCreate: Command = {
   name: 'hook create',
   summary: 'Create a hook (an Auth0 extensibility point webtask), disabled, with a fresh Bearer secret.',
-  description: `TYPE is one of ${TYPES.join(', ')}. The webtask gets the hook metadata (auth0-extension=runtime, auth0-extension-name=TYPE, wt-compiler=ext-compilers/<point>) and a random 32-byte auth0-extension-secret, in its metadata (for the caller) and in its secrets (for the compiler's Bearer check). With --actions the hook is written in the Actions style (exports.onExecute<Trigger> = async (event, api) => …) and compiles with wt-compiler=ext-compilers/actions/<point>; callers cannot tell the difference. Re-creating a hook of the same type keeps its secret; a webtask that is not a hook, or a hook of another type, is never overwritten.`,
+  description: `TYPE is one of ${TYPES.join(', ')}. The webtask gets the hook metadata (auth0-extension=runtime, auth0-extension-name=TYPE, wt-compiler=ext-compilers/<point>) and a random 32-byte auth0-extension-secret, in its metadata (for the caller) and in its secrets (for the compiler's Bearer check). With --actions the hook is written in the Actions style (exports.onExecute<Trigger> = async (event, api) => …) and compiles with wt-compiler=ext-compilers/actions/<point>; callers cannot tell the difference. Over an existing hook of the same type, the code is replaced and the rest is kept: its secret, its other secrets and metadata, and whether it is enabled (as "hook update" does); --replace makes it anew (a new secret, disabled). A webtask that is not a hook, or a hook of another type, is never overwritten.`,
   args: [
     { name: 'TYPE', description: 'the extensibility point' },
     { name: 'FILE', description: 'the hook code' },
@@ -41,30 +41,71 @@ export const hookCreate: Command = {
     name: { type: 'string', short: 'n', value: 'NAME', description: 'the webtask name (default: the file name without its extension)' },
     secret: { type: 'list', value: 'K=V', description: 'a secret of the hook (ctx.webtask.secrets.K)' },
     actions: { type: 'boolean', description: 'the hook is Actions-style code (not for password-exchange)' },
+    replace: { type: 'boolean', description: 'over an existing hook: a new secret, disabled, nothing of the old one kept' },
   },
   client: true,
   examples: ['ext-compilers hook create credentials-exchange exchange.js', 'ext-compilers hook create credentials-exchange actions.js --actions', 'ext-compilers hook enable exchange'],
   async run(parsed) {
     const type = checkType(parsed.arg('TYPE')!);
-    const actions = parsed.flag('actions');
-    if (actions && !ACTIONS.has(type)) throw usageError(`${type} has no Actions-style compiler: use one of ${[...ACTIONS].join(', ')}, or leave out --actions.`);
+    const actions = checkActions(type, parsed.flag('actions'));
     const file = parsed.arg('FILE')!;
     const code = await readUserFile(file);
     const name = parsed.string('name') ?? nameFromFile(file);
     const api = await client(parsed);
-    const existing = await readWebtask(api, name);
-    if (existing && typeOf(existing) === undefined) throw new CliError(`webtask ${name} exists and is not a hook: choose another --name, or "ext-compilers rm ${name}" first.`, EXIT.badRequest);
-    if (existing && typeOf(existing) !== type) throw new CliError(`webtask ${name} is a ${typeOf(existing)} hook, not ${type}: choose another --name, or "ext-compilers rm ${name}" first.`, EXIT.badRequest);
+    const found = await readWebtask(api, name);
+    if (found && typeOf(found) === undefined) throw new CliError(`webtask ${name} exists and is not a hook: choose another --name, or "ext-compilers rm ${name}" first.`, EXIT.badRequest);
+    if (found && typeOf(found) !== type) throw new CliError(`webtask ${name} is a ${typeOf(found)} hook, not ${type}: choose another --name, or "ext-compilers rm ${name}" first.`, EXIT.badRequest);
+    const existing = parsed.flag('replace') ? undefined : found;
     // A hook's callers cache its metadata: keeping the secret of a re-created hook avoids a window of refused calls.
     const bearer = existing?.meta?.[SECRET_KEY] ?? randomBytes(32).toString('hex');
-    const meta = { ...existing?.meta, 'auth0-extension': 'runtime', 'auth0-extension-name': type, 'wt-compiler': `ext-compilers/${actions ? 'actions/' : ''}${POINTS[type]}`, [SECRET_KEY]: bearer, [DISABLED]: '1' };
+    const meta = { ...existing?.meta, 'auth0-extension': 'runtime', 'auth0-extension-name': type, 'wt-compiler': compilerOf(type, actions), [SECRET_KEY]: bearer, [DISABLED]: existing?.meta?.[DISABLED] ?? '1' };
     const secrets = { ...existing?.secrets, ...pairs(parsed.list('secret'), 'secret'), [SECRET_KEY]: bearer };
     const saved = await putWebtask(api, name, { code, secrets, meta });
+    if (existing) {
+      out(`Replaced the code of ${type} hook ${saved.name} (${enabled({ meta }) ? 'enabled' : 'disabled'}, its secret kept): ${saved.webtask_url}`);
+      return EXIT.ok;
+    }
     out(`Created ${type} hook ${saved.name} (disabled): ${saved.webtask_url}`);
     out(`Enable it with: ext-compilers hook enable ${saved.name}`);
     return EXIT.ok;
   },
 };
+
+export const hookUpdate: Command = {
+  name: 'hook update',
+  summary: 'Change a hook: new code or secrets; its Bearer secret, metadata and state are kept.',
+  args: [
+    { name: 'NAME', description: 'the hook' },
+    { name: 'FILE', optional: true, description: 'new code (default: keep the code)' },
+  ],
+  options: {
+    secret: { type: 'list', value: 'K=V', description: 'set a secret of the hook' },
+    'unset-secret': { type: 'list', value: 'K', description: 'remove a secret (never the hook\'s auth0-extension-secret)' },
+    actions: { type: 'boolean', description: 'the new code is Actions-style (wt-compiler=ext-compilers/actions/<point>)' },
+  },
+  client: true,
+  examples: ['ext-compilers hook update exchange exchange.js', 'ext-compilers hook update exchange --secret API_KEY=new'],
+  async run(parsed) {
+    const api = await client(parsed);
+    const hook = await mustReadHook(api, parsed.arg('NAME')!);
+    const file = parsed.arg('FILE');
+    const unset = parsed.list('unset-secret');
+    if (unset.includes(SECRET_KEY)) throw usageError(`${SECRET_KEY} is the hook's Bearer secret: "hook create --replace" makes a new one.`);
+    const secrets = { ...hook.secrets, ...pairs(parsed.list('secret'), 'secret') };
+    for (const key of unset) delete secrets[key];
+    const meta = parsed.flag('actions') ? { ...hook.meta, 'wt-compiler': compilerOf(hook.type, checkActions(hook.type, true)) } : hook.meta;
+    const saved = await rewriteWebtask(api, hook, { ...(file === undefined ? {} : { code: await readUserFile(file) }), secrets, meta });
+    out(`Updated ${hook.type} hook ${saved.name} (${enabled(hook) ? 'enabled' : 'disabled'}): ${saved.webtask_url}`);
+    return EXIT.ok;
+  },
+};
+
+function checkActions(type: string, actions: boolean): boolean {
+  if (actions && !ACTIONS.has(type)) throw usageError(`${type} has no Actions-style compiler: use one of ${[...ACTIONS].join(', ')}, or leave out --actions.`);
+  return actions;
+}
+
+const compilerOf = (type: string, actions: boolean): string => `ext-compilers/${actions ? 'actions/' : ''}${POINTS[type]}`;
 
 async function mustReadHook(api: Awaited<ReturnType<typeof client>>, name: string): Promise<WebtaskDetails & { type: string }> {
   const found = await mustRead(api, name);

@@ -17,17 +17,23 @@ const POLL = 500;
 
 export const modulesLs: Command = {
   name: 'modules ls',
-  summary: "List the module versions on the server ('use npm' code requires them as name@version).",
-  options: { json: { type: 'boolean', description: 'print the listing as JSON' } },
+  summary: "List the module versions installed on the server ('use npm' code requires them as name@version).",
+  options: {
+    all: { type: 'boolean', description: "also list Node's built-in modules (version \"native\")" },
+    json: { type: 'boolean', description: 'print the listing as JSON' },
+  },
   client: true,
-  examples: ['ext-compilers modules ls'],
+  examples: ['ext-compilers modules ls', 'ext-compilers modules ls --all --json'],
   async run(parsed) {
     const api = await client(parsed);
     const listing = await api.request<{ node_version: string; modules: { name: string; version: string }[] }>('GET', '/api/env/node/modules');
-    if (parsed.flag('json')) out(JSON.stringify(listing, null, 2));
+    // The server lists Node's built-ins too (as the platform does), with the version "native".
+    const modules = parsed.flag('all') ? listing.modules : listing.modules.filter((module) => module.version !== 'native');
+    if (parsed.flag('json')) out(JSON.stringify({ ...listing, modules }, null, 2));
     else {
-      out(`Node ${listing.node_version}; ${listing.modules.length} module version${listing.modules.length === 1 ? '' : 's'}.`);
-      for (const line of table(listing.modules.map((module) => [module.name, module.version]))) out(line);
+      const builtins = listing.modules.length - modules.length;
+      out(`Node ${listing.node_version}; ${modules.length} module version${modules.length === 1 ? '' : 's'}${builtins ? ` installed (and ${builtins} built-ins: --all lists them)` : ''}.`);
+      for (const line of table(modules.map((module) => [module.name, module.version]))) out(line);
     }
     return EXIT.ok;
   },

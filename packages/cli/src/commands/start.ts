@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { jailSupport, type Sandbox } from '@ext-compilers/runtime';
 import { type OpenedServer, type OpenServerOptions, openServer } from '@ext-compilers/server';
 import type { Command, Parsed } from '../internal/command.ts';
+import { accessLog } from '../internal/access-log.ts';
 import { lockDataDirectory } from '../internal/data-lock.ts';
 import { CliError, EXIT } from '../internal/errors.ts';
 import { note, out } from '../internal/io.ts';
@@ -24,6 +25,7 @@ export const start: Command = {
     data: { type: 'string', short: 'd', value: 'DIR', description: 'the data directory (webtasks, keys, admin token, modules)', default: '.ext-compilers' },
     'public-url': { type: 'string', value: 'URL', description: 'the base of webtask URLs (behind a proxy)' },
     'no-modules': { type: 'boolean', description: "no module store ('use npm' and /api/env/node/modules off)" },
+    quiet: { type: 'boolean', short: 'q', description: 'no access log (by default one line per request on stdout: time, method, path without its query, status, ms, container)' },
     ...START_OPTIONS,
   },
   examples: ['ext-compilers start', 'ext-compilers start --port 0 --data /tmp/ext-data --max-webtasks 20 --module-policy policy.json', 'ext-compilers start --sandbox worker --trust-code   # one tenant, trusted code'],
@@ -60,6 +62,7 @@ async function serveUntilStopped(parsed: Parsed, options: OpenServerOptions & { 
   // Listening for the signal before saying "Press Ctrl-C": a Ctrl-C right after the line must stop us cleanly.
   const stopped = untilSignal();
   greet(opened, urlOf(opened.server.address() as AddressInfo), options.sandbox);
+  if (!parsed.flag('quiet')) accessLog(opened.server, out);
   await stopped;
   note('Stopping…');
   await opened.close();

@@ -2,7 +2,7 @@ import type { Command, Parsed } from '../internal/command.ts';
 import { EXIT, usageError } from '../internal/errors.ts';
 import { nameFromFile, pairs, readUserFile, secretsOf } from '../internal/inputs.ts';
 import { out, table } from '../internal/io.ts';
-import { client, clientVerb, maskMeta, mustRead, noSuchWebtask, putWebtask, rewriteWebtask, type WebtaskDetails, type WebtaskSummary } from '../internal/webtasks.ts';
+import { client, clientVerb, maskMeta, mustRead, noSuchWebtask, putWebtask, readWebtask, rewriteWebtask, type WebtaskDetails, type WebtaskSummary } from '../internal/webtasks.ts';
 
 const SECRET = { type: 'list', value: 'K=V', description: 'a secret (ctx.secrets.K), encrypted at rest' } as const;
 const META = { type: 'list', value: 'K=V', description: 'a metadata entry (wt-compiler=…, auth0-extension-name=…)' } as const;
@@ -24,11 +24,19 @@ async function source(parsed: Parsed, command: string): Promise<{ code?: string;
 
 export const create: Command = {
   name: 'create',
-  summary: 'Create a webtask from a file (or a URL), or replace the one of that name.',
+  summary: 'Create a webtask from a file (or a URL); over one of that name, new code that keeps its secrets and metadata.',
+  description: 'Over an existing webtask of that name, the code is replaced and the secrets and metadata it has are kept, those given here added or changed (as "update" does); with --replace the webtask is made anew with only what is given here.',
   args: [{ name: 'FILE', optional: true, description: 'the code: a CommonJS module exporting the webtask function' }],
-  options: { name: { type: 'string', short: 'n', value: 'NAME', description: 'the webtask name (default: the file name without its extension)' }, secret: SECRET, 'secrets-file': SECRETS_FILE, meta: META, 'url-code': URL_CODE },
+  options: {
+    name: { type: 'string', short: 'n', value: 'NAME', description: 'the webtask name (default: the file name without its extension)' },
+    secret: SECRET,
+    'secrets-file': SECRETS_FILE,
+    meta: META,
+    'url-code': URL_CODE,
+    replace: { type: 'boolean', description: 'over an existing webtask, drop the secrets and metadata not given here' },
+  },
   client: true,
-  examples: ['ext-compilers create hello.js', 'ext-compilers create hook.js --name exchange --secret API_KEY=abc --meta wt-compiler=ext-compilers/client-credentials-exchange'],
+  examples: ['ext-compilers create hello.js', 'ext-compilers create hook.js --name exchange --secret API_KEY=abc --meta wt-compiler=ext-compilers/client-credentials-exchange', 'ext-compilers create hello.js --replace'],
   async run(parsed) {
     const code = await source(parsed, 'create');
     if (!code) throw usageError('"create" needs FILE (or --url-code URL): run "ext-compilers create --help".');
@@ -37,8 +45,11 @@ export const create: Command = {
     const secrets = await secretsOf(parsed.list('secret'), parsed.string('secrets-file'));
     const meta = pairs(parsed.list('meta'), 'meta');
     const api = await client(parsed);
-    const created = await putWebtask(api, name, { ...code, secrets, meta });
-    out(`Created webtask ${created.name} in container ${created.container}. Run it with:`);
+    const current = parsed.flag('replace') ? undefined : await readWebtask(api, name);
+    const created = await putWebtask(api, name, { ...code, secrets: { ...current?.secrets, ...secrets }, meta: { ...current?.meta, ...meta } });
+    const kept = current ? Object.keys(current.secrets ?? {}).filter((key) => !(key in secrets)) : [];
+    if (current) out(`Replaced the code of webtask ${created.name} in container ${created.container}${kept.length ? `, keeping its secrets ${kept.join(', ')} (--replace drops them)` : ''}. Run it with:`);
+    else out(`Created webtask ${created.name} in container ${created.container}. Run it with:`);
     out(`  curl -X POST ${created.webtask_url}`);
     return EXIT.ok;
   },
