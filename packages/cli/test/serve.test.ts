@@ -76,6 +76,28 @@ for (const sandbox of ['in-process', 'worker']) {
   });
 }
 
+test('code that does not compile: serve says why on stderr, at start and at each reload, and keeps serving', () => {
+  setup.ready();
+  return within(30_000, (async () => {
+    const file = join(dir, 'broken.js');
+    writeFileSync(file, 'module.exports = (cb) => { cb( };\n');
+    const serve = launch(['serve', file, '--port', '0'], { env });
+    try {
+      const url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+) /))[1]!;
+      assert.match(serve.stderr(), "ext-compilers: Unable to compile submitted JavaScript: SyntaxError: Unexpected token '}'\n");
+      const answer = (await get(url)) as { code: number; error: string };
+      assert.equal([answer.code, answer.error], [400, "Unable to compile submitted JavaScript: SyntaxError: Unexpected token '}'"]);
+      writeFileSync(file, 'module.exports = (cb) => cb(null, { fixed: true });\n');
+      await serve.waitFor(/Reloaded /, 10_000);
+      await eventually(url, { fixed: true });
+      writeFileSync(file, 'module.exports = (cb) => cb(null, ;\n');
+      await serve.waitFor(/SyntaxError: Unexpected token ';'/, 10_000);
+    } finally {
+      assert.is(await serve.stop(), 0);
+    }
+  })());
+});
+
 test('wt-compiler meta: an extensibility point with its Bearer check', () => {
   setup.ready();
   return within(30_000, (async () => {

@@ -1,4 +1,5 @@
 export { type CompileCallback, type CompileOptions, compile } from './compile.ts';
+export { syntaxErrorOf } from './compile/syntax.ts';
 export { type CreateContextOptions, createContext, type WebtaskContext } from './create-context.ts';
 export {
   createExecutor,

@@ -19,6 +19,7 @@ test('the public surface of @ext-compilers/runtime', async () => {
     'nodejsCompiler',
     'parseEgressAllow',
     'simulate',
+    'syntaxErrorOf',
   ]);
 });
 

@@ -85,6 +85,19 @@ test("GET /api/status: version, node, sandbox, and the container's counts, to wh
   assert.is((await call('GET', '/api/status?container=counted')).status, 401);
 });
 
+test('code that does not compile is refused at create (400, the runtime\'s words), nothing stored; other compilers\' code is theirs to judge', async () => {
+  const admin = { token: opened.adminToken };
+  const bad = await call('PUT', '/api/webtask/syntax/bad', { ...admin, json: { code: 'module.exports = (cb) => { cb( };' } });
+  assert.equal([bad.status, bad.body.message], [400, "Unable to compile submitted JavaScript: SyntaxError: Unexpected token '}'"]);
+  assert.is((await call('GET', '/api/webtask/syntax/bad', admin)).status, 404);
+  const hook = await call('PUT', '/api/webtask/syntax/hook', { ...admin, json: { code: 'module.exports = function (', meta: { 'wt-compiler': 'auth0-ext-compilers/client-credentials-exchange' } } });
+  assert.is(hook.status, 400);
+  // Returning the function at the top level, as webtask-runtime allows, is JavaScript it loads.
+  assert.is((await call('PUT', '/api/webtask/syntax/returns', { ...admin, json: { code: 'return function (cb) { cb(null, 1); };' } })).status, 200);
+  const other = await call('PUT', '/api/webtask/syntax/other', { ...admin, json: { code: '<template>not javascript</template>', meta: { 'wt-compiler': 'https://compilers.example/vue.js' } } });
+  assert.is(other.status, 200, JSON.stringify(other.body));
+});
+
 test('first start: an admin token in <data>/admin-token, mode 0600', () => {
   assert.ok(opened.created);
   assert.is(readFileSync(join(data, 'admin-token'), 'utf8').trim(), opened.adminToken);

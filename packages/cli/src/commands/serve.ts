@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type CreateServerOptions, createServer, createStorage } from '@ext-compilers/runtime';
+import { type CreateServerOptions, createServer, createStorage, syntaxErrorOf } from '@ext-compilers/runtime';
 import type { Command } from '../internal/command.ts';
 import { EXIT } from '../internal/errors.ts';
 import { pairs, readUserFile, secretsOf } from '../internal/inputs.ts';
@@ -90,7 +90,10 @@ export const serve: Command = {
   },
 };
 
+/** A server for this version of the code; code that cannot load is said so on stderr (every request answers it too). */
 function version(code: string, options: CreateServerOptions): Version {
+  const error = syntaxErrorOf(code, options.meta);
+  if (error !== undefined) note(`ext-compilers: ${error}`);
   return { server: createServer(code, options), pending: 0, retired: false };
 }
 

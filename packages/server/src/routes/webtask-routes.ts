@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Handler, Routes } from '../http/router.ts';
 import { MAX_CODE_SIZE, type StoredData, type WebtaskRecord } from '../store/webtask-store.ts';
 import { HttpError } from '../http/http-error.ts';
+import { checkSyntax } from '../http/check-syntax.ts';
 import { readJson } from '../http/request-body.ts';
 import { sendJson } from '../http/answers.ts';
 import { installModules } from '../modules/code-installs.ts';
@@ -34,6 +35,7 @@ function put(ctx: RouteContext): Handler {
     const caller = await ctx.auth.manager(req, url, container!);
     const body = await readJson(req, MAX_PUT_BODY);
     const input = webtaskInput(body);
+    if (input.code !== undefined) checkSyntax(input.code, input.meta);
     await ctx.quota.check(container!, name!);
     if (input.code !== undefined && ctx.modules) await installModules(input.code, ctx.modules, ctx.gate, caller);
     const record = await ctx.quota.put(container!, name!, () => ctx.store.put(container!, name!, input));
