@@ -75,10 +75,25 @@ export function decodeFrame(payload: Buffer): unknown {
   return message;
 }
 
-/** A writer of frames on `stream`, one write each; writes after the stream ended are dropped. */
+/**
+ * A writer of frames on `stream`; writes after the stream ended are dropped. The frames written in
+ * one turn of the event loop (several answers of jobs run one after another, a job's log lines and
+ * its answer) leave in one system call: the stream is corked at the first and uncorked once the
+ * turn's ticks and microtasks are done — no frame waits for a later turn.
+ */
 export function frameWriter(stream: Writable): (message: unknown) => void {
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    stream.uncork();
+  };
   return (message) => {
     if (stream.destroyed || stream.writableEnded) return;
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      process.nextTick(uncork);
+    }
     stream.write(encodeFrame(message));
   };
 }
