@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmbeddedStore, createMemoryStore, createWebtaskServer, type WebtaskStore } from '@ext-compilers/server';
 import { createTokenService, generateKeys } from '@ext-compilers/tokens';
+import { callJson } from './http-support.ts';
 import { implementations, removeDirectories } from './store-support.ts';
 
 const ADMIN = 'ecadm_test-admin-token-0123456789abcdef';
@@ -51,15 +52,8 @@ async function serve(sandbox: 'in-process' | 'process', store: WebtaskStore = cr
   };
 }
 
-async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(base + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return callJson(base, ADMIN, method, path, body);
 }
 
 /**

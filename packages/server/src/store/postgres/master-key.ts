@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { KEY_SIZE } from '../internal/vault.ts';
 
 /** The keys a cluster derives from its master key, each for one use. */
@@ -11,11 +11,6 @@ export interface ClusterKeys {
 
 // 32 bytes in base64url without padding.
 const ENCODED = /^[A-Za-z0-9_-]{43}$/;
-
-/** A new master key, as `ext-compilers keygen` prints it: 32 random bytes, base64url. */
-export function newMasterKey(): string {
-  return randomBytes(KEY_SIZE).toString('base64url');
-}
 
 /** The 32 bytes of a master key given as base64url text (surrounding white space ignored). */
 export function parseMasterKey(text: string): Buffer {
