@@ -69,7 +69,7 @@ export async function openServer(options: OpenServerOptions): Promise<OpenedServ
   if (typeof options?.data !== 'string' || options.data === '') throw new TypeError('openServer: `data` must be a directory path');
   const data = resolve(options.data);
   await mkdir(data, { recursive: true, mode: 0o700 });
-  const sources = options.database === undefined ? await openDirectory(data) : await openDatabase(data, options);
+  const sources = options.database === undefined ? await openDirectory(data) : await openCluster(data, options);
   const { store, adminToken, created } = sources;
   const tokens = createTokenService({ signingKey: sources.tokenKeys.subarray(0, KEY_BYTES), encryptionKey: sources.tokenKeys.subarray(KEY_BYTES), revocations: sources.revocations });
   const modules = options.modules === false ? undefined : createModuleStore({ root: join(data, 'modules') });
@@ -112,7 +112,7 @@ async function openDirectory(data: string): Promise<Sources> {
 }
 
 /** The cluster's keys, admin token, revocations and store, from its database; the admin token copied to `<data>/admin-token`. */
-async function openDatabase(data: string, options: OpenServerOptions): Promise<Sources> {
+async function openCluster(data: string, options: OpenServerOptions): Promise<Sources> {
   if (typeof options.masterKey !== 'string') throw new TypeError('openServer: `database` needs the cluster\'s `masterKey`');
   const cluster = await openPostgres({ url: options.database!, masterKey: options.masterKey, logger: options.logger ?? console });
   try {

@@ -26,57 +26,73 @@ const LAST_RETRY = 5_000;
  * back: notices sent meanwhile are lost for good. The first connection must succeed.
  */
 export async function listenForNotices(connect: () => pg.Client, channel: string, handlers: NoticeHandlers): Promise<Notices> {
-  const state = { live: false, closed: false, client: undefined as pg.Client | undefined, retry: FIRST_RETRY, timer: undefined as NodeJS.Timeout | undefined };
-  const lost = (client: pg.Client, error: Error): void => {
-    if (state.client !== client) return;
-    state.client = undefined;
-    state.live = false;
-    void client.end().catch(() => undefined);
-    if (state.closed) return;
-    handlers.error?.(error);
-    handlers.reset();
-    state.timer = setTimeout(again, state.retry);
-    state.retry = Math.min(state.retry * 2, LAST_RETRY);
-  };
-  const open = async (): Promise<void> => {
-    const client = connect();
-    state.client = client;
-    client.on('error', (error) => lost(client, error));
-    client.on('end', () => lost(client, new Error('The LISTEN connection ended')));
-    client.on('notification', (message) => message.channel === channel && handlers.notice(message.payload ?? ''));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${channel}`);
-    } catch (error) {
-      lost(client, error as Error);
-      throw error;
-    }
-    if (state.client !== client) return;
-    state.live = true;
-    state.retry = FIRST_RETRY;
-    handlers.reset();
-  };
-  const again = (): void => {
-    if (!state.closed) open().catch(() => undefined);
-  };
+  const connection = new NoticeConnection(connect, channel, handlers);
   try {
-    await open();
+    await connection.open();
   } catch (error) {
-    state.closed = true;
-    clearTimeout(state.timer);
+    await connection.close();
     throw error;
   }
-  return {
-    get live() {
-      return state.live;
-    },
-    async close() {
-      state.closed = true;
-      state.live = false;
-      clearTimeout(state.timer);
-      const client = state.client;
-      state.client = undefined;
-      await client?.end().catch(() => undefined);
-    },
-  };
+  return connection;
+}
+
+class NoticeConnection implements Notices {
+  #live = false;
+  #closed = false;
+  #client: pg.Client | undefined;
+  #retry = FIRST_RETRY;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #connect: () => pg.Client;
+  readonly #channel: string;
+  readonly #handlers: NoticeHandlers;
+
+  constructor(connect: () => pg.Client, channel: string, handlers: NoticeHandlers) {
+    this.#connect = connect;
+    this.#channel = channel;
+    this.#handlers = handlers;
+  }
+
+  get live(): boolean {
+    return this.#live;
+  }
+
+  async open(): Promise<void> {
+    const client = this.#connect();
+    this.#client = client;
+    client.on('error', (error) => this.#lost(client, error));
+    client.on('end', () => this.#lost(client, new Error('The LISTEN connection ended')));
+    client.on('notification', (message) => message.channel === this.#channel && this.#handlers.notice(message.payload ?? ''));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${this.#channel}`);
+    } catch (error) {
+      this.#lost(client, error as Error);
+      throw error;
+    }
+    if (this.#client !== client) return;
+    this.#live = true;
+    this.#retry = FIRST_RETRY;
+    this.#handlers.reset();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#live = false;
+    clearTimeout(this.#timer);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  #lost(client: pg.Client, error: Error): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    this.#live = false;
+    void client.end().catch(() => undefined);
+    if (this.#closed) return;
+    this.#handlers.error?.(error);
+    this.#handlers.reset();
+    this.#timer = setTimeout(() => void (this.#closed || this.open().catch(() => undefined)), this.#retry);
+    this.#retry = Math.min(this.#retry * 2, LAST_RETRY);
+  }
 }
