@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { createPostgresStore, type WebtaskStore } from '@ext-compilers/server';
+import { NodeCache } from '../src/store/postgres/node-cache.ts';
 import { openPostgres } from '../src/store/postgres/open-postgres.ts';
 import { newDatabase, stopPostgres } from './postgres-support.ts';
 import { MASTER_KEY, rejects } from './store-support.ts';
@@ -188,6 +189,32 @@ test('notices missed while the LISTEN connection was down: the node drops everyt
   }
   await within(5000, async () => (await b.get('acme', 'hook'))?.version === second.version);
   assert.ok(changes.includes('all'), 'b told its watchers that anything may have changed');
+  // Both nodes listen again by themselves, and notices flow: b caches, and hears of a's next change.
+  const listening = async () => (await sql<{ n: number }>(admin, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'", [database]))[0]!.n === 2;
+  await within(10_000, listening);
+  const third = await a.put('acme', 'hook', { code: 'v3' });
+  await within(1000, async () => (await b.get('acme', 'hook'))?.version === third.version);
+});
+
+test('a read that races a change never puts back what the change replaced; nothing is kept while notices may be missed', () => {
+  let live = true;
+  const cache = new NodeCache<string>(3, () => live);
+  const before = cache.mark();
+  cache.drop('a');
+  cache.fill('a', 'read before the change', before);
+  assert.is(cache.get('a'), undefined);
+  cache.fill('a', 'read after', cache.mark());
+  assert.is(cache.get('a'), 'read after');
+  const old = cache.mark();
+  cache.clear();
+  cache.fill('b', 'read before a reset', old);
+  assert.is(cache.get('b'), undefined);
+  live = false;
+  cache.fill('b', 'read while deaf', cache.mark());
+  assert.is(cache.get('b'), undefined);
+  live = true;
+  for (const key of ['c', 'd', 'e', 'f']) cache.fill(key, key, cache.mark());
+  assert.equal(['c', 'd', 'e', 'f'].map((key) => cache.get(key)), [undefined, 'd', 'e', 'f'], 'bounded: the oldest goes');
 });
 
 test.run();
