@@ -183,6 +183,8 @@ test('notices missed while the LISTEN connection was down: the node drops everyt
     const listeners = await sql<{ pid: number }>(admin, "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'", [database]);
     assert.is(listeners.length, 2);
     await sql(admin, 'SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [listeners.map((row) => row.pid)]);
+    // A backend being terminated may still deliver a notice: the put waits until both are gone.
+    await within(5000, async () => (await listenersOf(admin, database)) === 0);
     second = await a.put('acme', 'hook', { code: 'v2' });
   } finally {
     await sql(admin, `ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
@@ -190,11 +192,14 @@ test('notices missed while the LISTEN connection was down: the node drops everyt
   await within(5000, async () => (await b.get('acme', 'hook'))?.version === second.version);
   assert.ok(changes.includes('all'), 'b told its watchers that anything may have changed');
   // Both nodes listen again by themselves, and notices flow: b caches, and hears of a's next change.
-  const listening = async () => (await sql<{ n: number }>(admin, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'", [database]))[0]!.n === 2;
-  await within(10_000, listening);
+  await within(10_000, async () => (await listenersOf(admin, database)) === 2);
   const third = await a.put('acme', 'hook', { code: 'v3' });
   await within(1000, async () => (await b.get('acme', 'hook'))?.version === third.version);
 });
+
+async function listenersOf(admin: string, database: string): Promise<number> {
+  return (await sql<{ n: number }>(admin, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'", [database]))[0]!.n;
+}
 
 test('a read that races a change never puts back what the change replaced; nothing is kept while notices may be missed', () => {
   let live = true;
