@@ -14,6 +14,7 @@ const VERBS = [
   'start',
   'serve',
   'doctor',
+  'keygen',
   'init',
   'status',
   'create',

@@ -36,6 +36,9 @@ export function envWith(home: string): NodeJS.ProcessEnv {
   env.NO_COLOR = '1';
   // Under npm (npm test) start would advise npx: the tests pin the plain command.
   delete env.npm_lifecycle_event;
+  // A database in the caller's environment would make every start a cluster's node.
+  delete env.DATABASE_URL;
+  delete env.EXT_COMPILERS_MASTER_KEY;
   return env;
 }
 

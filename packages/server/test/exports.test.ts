@@ -12,6 +12,7 @@ test('the public surface of @ext-compilers/server', async () => {
     'checkModulePolicy',
     'createEmbeddedStore',
     'createMemoryStore',
+    'createPostgresStore',
     'createWebtaskServer',
     'openServer',
   ]);

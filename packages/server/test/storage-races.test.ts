@@ -3,7 +3,8 @@
 // name) in the same window; the management API's conflict answer; a write the server's disk
 // refuses. Real servers on 127.0.0.1, port 0, in this process and with process guests (whose
 // storage calls the host answers); a run says when it has read by a console line on the
-// container's log stream, then holds its set for HOLD ms.
+// container's log stream, then holds its set for HOLD ms. In-process, over each store (memory,
+// embedded, PostgreSQL): the races are the store's to settle.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Server } from 'node:http';
@@ -11,8 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmbeddedStore, createMemoryStore, createWebtaskServer } from '@ext-compilers/server';
+import { createEmbeddedStore, createMemoryStore, createWebtaskServer, type WebtaskStore } from '@ext-compilers/server';
 import { createTokenService, generateKeys } from '@ext-compilers/tokens';
+import { callJson } from './http-support.ts';
+import { implementations, removeDirectories } from './store-support.ts';
 
 const ADMIN = 'ecadm_test-admin-token-0123456789abcdef';
 const HOLD = 1500;
@@ -36,27 +39,21 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function serve(sandbox: 'in-process' | 'process'): Promise<Running> {
-  const server: Server = createWebtaskServer({ store: createMemoryStore(), tokens: createTokenService(generateKeys()), adminToken: ADMIN, sandbox, workers: 2, logger: { error() {} } });
+async function serve(sandbox: 'in-process' | 'process', store: WebtaskStore = createMemoryStore()): Promise<Running> {
+  const server: Server = createWebtaskServer({ store, tokens: createTokenService(generateKeys()), adminToken: ADMIN, sandbox, workers: 2, logger: { error() {} } });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
+    close: async () => {
       server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
     },
   };
 }
 
-async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(base + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return callJson(base, ADMIN, method, path, body);
 }
 
 /**
@@ -82,13 +79,17 @@ async function whileHolding(base: string, container: string, name: string, betwe
   return answer.body;
 }
 
-for (const sandbox of ['in-process', 'process'] as const) {
-  const test = suite(`storage races (${sandbox})`);
+const cases = [...Object.entries(implementations).map(([label, open]) => ({ sandbox: 'in-process' as const, label, open })), { sandbox: 'process' as const, label: 'memory', open: implementations.memory! }];
+for (const { sandbox, label, open } of cases) {
+  const test = suite(`storage races (${sandbox}, ${label} store)`);
   let running: Running;
   test.before(async () => {
-    running = await serve(sandbox);
+    running = await serve(sandbox, await open());
   });
-  test.after(() => running.close());
+  test.after(async () => {
+    await running.close();
+    await removeDirectories();
+  });
 
   test('a write acknowledged between a run\'s get and set wins: the set is 409 with the current value', async () => {
     const { base } = running;

@@ -1,9 +1,12 @@
 // Shared by the store tests: a rejection's error, fresh data directories (removed by
-// `removeDirectories`), and each WebtaskStore implementation, opened anew.
+// `removeDirectories`), and each WebtaskStore implementation, opened anew: the PostgreSQL one on a
+// new database of the test server (postgres-support.ts; `removeDirectories` stops it too).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmbeddedStore, createMemoryStore, type WebtaskStore } from '@ext-compilers/server';
+import { randomBytes } from 'node:crypto';
+import { createEmbeddedStore, createMemoryStore, createPostgresStore, type WebtaskStore } from '@ext-compilers/server';
+import { newDatabase, stopPostgres } from './postgres-support.ts';
 
 export type Coded = Error & { code?: string; details?: Record<string, unknown> };
 
@@ -25,11 +28,16 @@ export function newDirectory(): string {
   return join(root, 'data');
 }
 
-export function removeDirectories(): void {
+export async function removeDirectories(): Promise<void> {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  await stopPostgres();
 }
+
+/** A master key for a test cluster. */
+export const MASTER_KEY: string = randomBytes(32).toString('base64url');
 
 export const implementations: Record<string, () => Promise<WebtaskStore>> = {
   memory: async () => createMemoryStore(),
   embedded: async () => createEmbeddedStore({ directory: newDirectory() }),
+  postgres: async () => createPostgresStore({ url: await newDatabase(), masterKey: MASTER_KEY }),
 };

@@ -69,9 +69,7 @@ for (const [label, open] of Object.entries(implementations)) {
 }
 
 const embedded = suite('store usage: embedded, reopened');
-embedded.after(() => {
-  removeDirectories();
-});
+embedded.after(() => removeDirectories());
 
 embedded('sizes of the documents found at open are learned, and the limit holds over them', async () => {
   const directory = newDirectory();

@@ -297,9 +297,7 @@ for (const [label, open] of Object.entries(implementations)) {
 }
 
 const embedded = suite('embedded store');
-embedded.after(() => {
-  removeDirectories();
-});
+embedded.after(() => removeDirectories());
 
 /** Every file under `directory`, recursively, with its path relative to it. */
 function filesUnder(directory: string, prefix = ''): string[] {

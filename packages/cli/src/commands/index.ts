@@ -2,6 +2,7 @@ import type { Command } from '../internal/command.ts';
 import { doctor } from './doctor.ts';
 import { hookCreate, hookDisable, hookEnable, hookLs, hookUpdate } from './hook.ts';
 import { init } from './init.ts';
+import { keygen } from './keygen.ts';
 import { logs } from './logs.ts';
 import { modulesAdd, modulesLs } from './modules.ts';
 import { serve } from './serve.ts';
@@ -12,7 +13,7 @@ import { create, inspect, ls, rm, update } from './webtasks.ts';
 
 /** Every verb, in the order the root help lists them, under the heading it is listed under. */
 export const GROUPS: [heading: string, commands: Command[]][] = [
-  ['Run a server', [start, serve, doctor]],
+  ['Run a server', [start, serve, doctor, keygen]],
   ['Set up', [init, status]],
   ['Webtasks', [create, update, ls, inspect, rm, logs]],
   ['Hooks (Auth0 extensibility points)', [hookCreate, hookUpdate, hookEnable, hookDisable, hookLs]],

@@ -9,7 +9,7 @@ import { CliError, EXIT } from '../internal/errors.ts';
 import { note, out } from '../internal/io.ts';
 import { listen, untilSignal } from '../internal/listen.ts';
 import { startSandbox } from '../internal/sandbox.ts';
-import { START_OPTIONS, serverOptionsOf } from '../internal/start-options.ts';
+import { clusterOptionsOf, START_OPTIONS, serverOptionsOf } from '../internal/start-options.ts';
 
 const DEFAULT_PORT = 8721;
 const EXAMPLE_CONTAINER = 'demo';
@@ -18,7 +18,7 @@ export const start: Command = {
   name: 'start',
   summary: 'Start the multi-tenant webtask server over a data directory.',
   description:
-    "On the first start the data directory gets its keys and an admin token (printed once, and kept in <data>/admin-token, mode 0600). One server per data directory: another start over it refuses, naming the running server's pid (the lock <data>/server.lock is held while it runs). Stop with Ctrl-C (or SIGTERM): it exits 0 once stopped. Port 0 picks a free port; the URL printed is the real one. Webtasks run in the jail: each container's guests in bubblewrap, apart from the other containers and from this server; \"ext-compilers doctor\" tells whether this machine can run it.",
+    "On the first start the data directory gets its keys and an admin token (printed once, and kept in <data>/admin-token, mode 0600). One server per data directory: another start over it refuses, naming the running server's pid (the lock <data>/server.lock is held while it runs). Stop with Ctrl-C (or SIGTERM): it exits 0 once stopped. Port 0 picks a free port; the URL printed is the real one. Webtasks run in the jail: each container's guests in bubblewrap, apart from the other containers and from this server; \"ext-compilers doctor\" tells whether this machine can run it. With --database the server is one node of a cluster: the database holds the webtasks, storage, revocations, keys and admin token (each node writes it to its <data>/admin-token), and the data directory only this node's own things (its module store and lock).",
   options: {
     port: { type: 'integer', short: 'p', value: 'PORT', description: 'the port to listen on', default: String(DEFAULT_PORT) },
     host: { type: 'string', value: 'HOST', description: 'the address to listen on', default: '127.0.0.1' },
@@ -31,13 +31,14 @@ export const start: Command = {
   examples: ['ext-compilers start', 'ext-compilers start --port 0 --data /tmp/ext-data --max-webtasks 20 --module-policy policy.json', 'ext-compilers start --sandbox worker --trust-code   # one tenant, trusted code'],
   async run(parsed) {
     const limits = await serverOptionsOf(parsed);
+    const cluster = await clusterOptionsOf(parsed);
     const { sandbox, warnings } = startSandbox(parsed, jailSupport);
     const data = resolve(parsed.string('data') ?? '.ext-compilers');
     // Held from before the first file is touched until the store is closed.
     const release = await lockDataDirectory(data);
     try {
       for (const line of warnings) note(line);
-      await serveUntilStopped(parsed, { ...limits, data, sandbox, publicUrl: parsed.string('public-url'), modules: parsed.flag('no-modules') ? false : undefined });
+      await serveUntilStopped(parsed, { ...limits, ...cluster, data, sandbox, publicUrl: parsed.string('public-url'), modules: parsed.flag('no-modules') ? false : undefined });
     } finally {
       await release();
     }
@@ -61,7 +62,7 @@ async function serveUntilStopped(parsed: Parsed, options: OpenServerOptions & { 
   }
   // Listening for the signal before saying "Press Ctrl-C": a Ctrl-C right after the line must stop us cleanly.
   const stopped = untilSignal();
-  greet(opened, urlOf(opened.server.address() as AddressInfo), options.sandbox);
+  greet(opened, urlOf(opened.server.address() as AddressInfo), options.sandbox, options.database);
   if (!parsed.flag('quiet')) accessLog(opened.server, out);
   await stopped;
   note('Stopping…');
@@ -73,10 +74,11 @@ function urlOf(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-function greet(opened: OpenedServer, url: string, sandbox: Sandbox): void {
+function greet(opened: OpenedServer, url: string, sandbox: Sandbox, database: string | undefined): void {
   // Under `npm start` the command is not on PATH, but npx finds the workspace's bin.
   const program = process.env.npm_lifecycle_event ? 'npx ext-compilers' : 'ext-compilers';
   out(`ext-compilers server listening on ${url} (sandbox: ${sandbox})`);
+  if (database !== undefined) out(`A node of the cluster over ${withoutPassword(database)}`);
   if (!opened.created) {
     out(`Admin token: in ${opened.adminTokenFile}`);
     out(`Set up the CLI: ${program} init --url ${url} --token "$(cat ${opened.adminTokenFile})" --container ${EXAMPLE_CONTAINER}`);
@@ -87,7 +89,7 @@ function greet(opened: OpenedServer, url: string, sandbox: Sandbox): void {
   const hello = `'{"code":"module.exports = (cb) => cb(null, { hello: \\"world\\" });"}'`;
   const lines = [
     '',
-    'First start: made the data directory, its keys and an admin token.',
+    database === undefined ? 'First start: made the data directory, its keys and an admin token.' : "The cluster's first start: made its keys and an admin token, kept in the database (sealed with the master key).",
     `Admin token (full rights; kept in ${opened.adminTokenFile}, mode 0600; printed only this once):`,
     '',
     `  ${token}`,
@@ -101,4 +103,12 @@ function greet(opened: OpenedServer, url: string, sandbox: Sandbox): void {
     'Press Ctrl-C to stop.',
   ];
   for (const line of lines) out(line);
+}
+
+// What the greeting may print of a database URL: never its password.
+function withoutPassword(database: string): string {
+  if (!URL.canParse(database)) return 'the database';
+  const url = new URL(database);
+  url.password = '';
+  return url.href;
 }

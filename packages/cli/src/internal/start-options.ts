@@ -8,6 +8,7 @@ const SANDBOX = 'Sandbox';
 const RUN = 'Limits of a run';
 const CONTAINER = 'Limits of a container';
 const SERVER = 'Limits of the server';
+const CLUSTER = 'A cluster (several nodes over one PostgreSQL)';
 
 const MIB = 1024 * 1024;
 const mib = (bytes: number): string => `${bytes / MIB} MiB = ${bytes}`;
@@ -50,6 +51,8 @@ export const START_OPTIONS: Record<string, OptionSpec> = {
   ...specsOf(['timeout', 'max-body-size', 'max-response-size', 'log-lines', 'log-bytes', 'max-webtasks', 'max-container-storage', 'max-container-log-streams']),
   ...specsOf(['max-connections', 'headers-timeout', 'request-timeout', 'max-log-streams']),
   'module-policy': { type: 'string', value: 'FILE', group: SERVER, description: 'what tenants\' tokens may install: JSON { "allow": ["lodash", "left-pad@1.x", "@scope/*"], "maxBytes": N }', default: 'only the admin installs' },
+  database: { type: 'string', value: 'URL', group: CLUSTER, description: "a PostgreSQL database (postgres://user@host:5432/db) this node shares with the cluster's others: webtasks, storage, revocations, keys and the admin token live there", default: '$DATABASE_URL; else the embedded store in --data' },
+  'master-key-file': { type: 'string', value: 'FILE', group: CLUSTER, description: 'the cluster\'s master key, the same on every node ("ext-compilers keygen" makes one); needed with --database', default: '$EXT_COMPILERS_MASTER_KEY' },
 };
 
 function specsOf(names: string[]): Record<string, OptionSpec> {
@@ -82,4 +85,19 @@ async function readPolicy(file: string): Promise<ModulePolicy> {
   } catch (error) {
     throw new CliError(`the module policy ${file} is not one: ${(error as Error).message}`, EXIT.usage, { cause: error });
   }
+}
+
+const NO_KEY = '--database needs the cluster\'s master key: set EXT_COMPILERS_MASTER_KEY or pass --master-key-file FILE ("ext-compilers keygen" makes one).';
+
+/** `--database` (or `DATABASE_URL`) and the master key it needs, from `--master-key-file` or `EXT_COMPILERS_MASTER_KEY`. */
+export async function clusterOptionsOf(parsed: Parsed, env: NodeJS.ProcessEnv = process.env): Promise<Pick<OpenServerOptions, 'database' | 'masterKey'>> {
+  const database = parsed.string('database') ?? (env.DATABASE_URL || undefined);
+  const keyFile = parsed.string('master-key-file');
+  if (database === undefined) {
+    if (keyFile !== undefined) throw usageError('--master-key-file is for a cluster: give --database (or DATABASE_URL) too.');
+    return {};
+  }
+  const masterKey = keyFile !== undefined ? await readUserFile(resolve(keyFile), 'master key file') : env.EXT_COMPILERS_MASTER_KEY || undefined;
+  if (masterKey === undefined) throw usageError(NO_KEY);
+  return { database, masterKey };
 }

@@ -79,15 +79,22 @@ interface CacheState {
 
 export function createWebtasks(store: WebtaskStore, settings: WebtaskSettings): Webtasks {
   const state: CacheState = { store, settings, jobs: new Map(), storages: new Map(), places: new Map() };
+  const forget = (container: string, name: string): void => {
+    state.jobs.delete(key(container, name));
+    state.storages.delete(key(container, name));
+  };
+  // Another node changed a webtask (or may have: 'all'): its job and its storage copy are stale here.
+  store.watch?.((change) => {
+    if (change !== 'all') return forget(change.container, change.name);
+    state.jobs.clear();
+    state.storages.clear();
+  });
   return {
     job: (current, decrypted) => job(state, current, decrypted),
     ready: (current) => ready(state, current),
     adhoc: (container, code, adhocSettings) => adhoc(settings, container, code, adhocSettings),
     storage: (record) => storage(state, record),
-    forget(container, name) {
-      state.jobs.delete(key(container, name));
-      state.storages.delete(key(container, name));
-    },
+    forget,
     identify: (id) => identify(state, id),
   };
 }

@@ -94,8 +94,14 @@ export interface ContainerUsage {
 }
 
 /**
+ * A change made elsewhere (by another node of a cluster) to one webtask, to its record or only its
+ * storage document; `'all'` when changes may have been missed, so that anything may have changed.
+ */
+export type StoreChange = { readonly container: string; readonly name: string } | 'all';
+
+/**
  * Where the server keeps webtasks and their storage. Implementations: the embedded store (a local
- * directory, one node), the memory store (tests), and later PostgreSQL (several nodes). A missing
+ * directory, one node), the memory store (tests), and PostgreSQL (several nodes). A missing
  * webtask is `undefined` (or `false` for `delete`), never an error.
  */
 export interface WebtaskStore {
@@ -113,6 +119,12 @@ export interface WebtaskStore {
   readData(container: string, name: string): Promise<StoredData | undefined>;
   /** Replace (`null`/`undefined`: clear) the storage document of an existing webtask. */
   writeData(container: string, name: string, data: unknown, options?: WriteDataOptions): Promise<StoredData | undefined>;
+  /**
+   * Stores that others write too (PostgreSQL) call `watcher` with each change another node made,
+   * so that what was cached of that webtask (compiled code, a storage copy) is dropped; returns
+   * the unsubscribe. Stores that only this process writes have no `watch`.
+   */
+  watch?(watcher: (change: StoreChange) => void): () => void;
   /** Wait for writes in flight, then release the store; later calls fail with `ERR_STORAGE_USAGE`. */
   close(): Promise<void>;
 }

@@ -40,7 +40,8 @@ export interface IndexedStoreParts {
   readonly vault: Vault;
 }
 
-interface Entry {
+/** A webtask as the store hands it out: as kept, and as a record without secret values. */
+export interface Entry {
   readonly stored: StoredWebtask;
   /** The record without secret values, made once per put and handed out as it is (frozen). */
   readonly record: WebtaskRecord;
@@ -189,11 +190,13 @@ async function close(state: StoreState): Promise<void> {
   await state.backend.close();
 }
 
-function ready(state: StoreState): void {
+/** Throws `ERR_STORAGE_USAGE` once the store is closed. */
+export function ready(state: { readonly closed: boolean }): void {
   if (state.closed) throw new ExtCompilersError('ERR_STORAGE_USAGE', 'The webtask store is closed', { details: { field: 'store' } });
 }
 
-function checkOpen(state: StoreState, container: string, name: string): void {
+/** Throws unless the store is open and the names are valid. */
+export function checkOpen(state: { readonly closed: boolean }, container: string, name: string): void {
   ready(state);
   checkName('container', container);
   checkName('name', name);
@@ -219,7 +222,7 @@ function secretsContext(container: string, name: string, names: readonly string[
 }
 
 // A put replaces the whole webtask, as the platform's PUT does: only created_at survives.
-function sealWebtask(vault: Vault, container: string, name: string, content: CheckedInput, previous: StoredWebtask | undefined): StoredWebtask {
+export function sealWebtask(vault: Vault, container: string, name: string, content: CheckedInput, previous: StoredWebtask | undefined): StoredWebtask {
   const names = Object.freeze(Object.keys(content.secrets).sort(compareNames));
   const now = new Date().toISOString();
   return {
@@ -237,7 +240,8 @@ function sealWebtask(vault: Vault, container: string, name: string, content: Che
   };
 }
 
-function reveal(vault: Vault, entry: Entry): WebtaskRecord {
+/** The record of `entry` with its secret values; throws when they cannot be opened. */
+export function reveal(vault: Vault, entry: Entry): WebtaskRecord {
   const { container, name, secret_names: names, secrets: sealed } = entry.stored;
   if (names.length === 0) return { ...entry.record, secrets: Object.freeze({}) };
   let values: Record<string, string> | undefined;
@@ -262,7 +266,7 @@ function sameNames(values: Record<string, string>, names: readonly string[]): bo
   return keys.length === names.length && keys.every((key, i) => key === names[i] && typeof values[key] === 'string');
 }
 
-function toRecord(webtask: StoredWebtask): WebtaskRecord {
+export function toRecord(webtask: StoredWebtask): WebtaskRecord {
   const { container, name, code, url, meta, secret_names, version, generation, created_at, updated_at } = webtask;
   const source = code !== undefined ? { code } : { url: url as string };
   return Object.freeze({ container, name, ...source, meta, secret_names, version, generation, created_at, updated_at });

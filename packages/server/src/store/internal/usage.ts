@@ -64,11 +64,7 @@ export function countWrite(data: DataSizes, write: { container: string; name: st
   const before = data.sizes.get(name)!;
   const after = sizeOf(write.json);
   const total = data.bytes - before + after;
-  if (limit !== undefined && after > before && total > limit) {
-    throw new ExtCompilersError('ERR_STORAGE_TOO_LARGE', `Container ${container} has reached its storage limit of ${limit} bytes (this write would bring it to ${total})`, {
-      details: { container, limit, size: total },
-    });
-  }
+  checkContainerLimit(container, limit, before, after, total);
   data.sizes.set(name, after);
   data.bytes = total;
   return () => {
@@ -76,4 +72,13 @@ export function countWrite(data: DataSizes, write: { container: string; name: st
     data.sizes.set(name, before);
     data.bytes += before - after;
   };
+}
+
+/** Throws `ERR_STORAGE_TOO_LARGE` when a write that grows a document (`before` to `after` bytes) brings its container's `total` past `limit`. */
+export function checkContainerLimit(container: string, limit: number | undefined, before: number, after: number, total: number): void {
+  if (limit !== undefined && after > before && total > limit) {
+    throw new ExtCompilersError('ERR_STORAGE_TOO_LARGE', `Container ${container} has reached its storage limit of ${limit} bytes (this write would bring it to ${total})`, {
+      details: { container, limit, size: total },
+    });
+  }
 }
