@@ -2,9 +2,11 @@
 // the file changes, on the same port; wt-compiler metadata honoured.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertBuilt, setUp, envWith, launch, tempDir, within } from './helpers.ts';
+import { packFixtures } from '../../modules/test/helpers/pack.ts';
+import { npmEnv, startRegistry } from '../../modules/test/helpers/registry.ts';
 
 const test = suite('cli: serve');
 
@@ -43,16 +45,21 @@ for (const sandbox of ['in-process', 'worker']) {
     setup.ready();
     return within(120_000, (async () => {
       const file = join(dir, `npm-${sandbox}.js`);
-      writeFileSync(file, "'use npm';\nconst ms = require('ms@2.1.3');\nmodule.exports = (cb) => cb(null, { hour: ms('1h') });\n");
+      writeFileSync(file, "'use npm';\nconst base = require('fx-base@2.0.0');\nmodule.exports = (cb) => cb(null, { version: base.version });\n");
       const modules = join(dir, `modules-${sandbox}`);
-      const serve = launch(['serve', file, '--port', '0', '--sandbox', sandbox, '--modules', modules], { env });
+      // npm installs from a registry served here on 127.0.0.1 (the modules package's fixture packages).
+      mkdirSync(join(dir, `packed-${sandbox}`));
+      const registry = await startRegistry(await packFixtures(join(dir, `packed-${sandbox}`)));
+      const npm = { ...npmEnv(join(dir, `npm-${sandbox}`)), npm_config_registry: registry.url };
+      const serve = launch(['serve', file, '--port', '0', '--sandbox', sandbox, '--modules', modules], { env: { ...env, ...npm } });
       try {
         const url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+) /))[1]!;
         const response = await fetch(url, { signal: AbortSignal.timeout(100_000) });
-        assert.equal(await response.json(), { hour: 3_600_000 });
-        assert.ok(existsSync(join(modules, 'ms', '2.1.3')), 'installed in the store given');
+        assert.equal(await response.json(), { version: '2.0.0' });
+        assert.ok(existsSync(join(modules, 'fx-base', '2.0.0')), 'installed in the store given');
       } finally {
         assert.is(await serve.stop(), 0);
+        await registry.close();
       }
     })());
   });

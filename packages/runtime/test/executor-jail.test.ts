@@ -3,7 +3,9 @@
 // proves nothing. The last suite shows, for one of them, the same attack succeeding in the
 // `process` sandbox.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { packFixtures } from '../../modules/test/helpers/pack.ts';
+import { npmEnv, startRegistry } from '../../modules/test/helpers/registry.ts';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -388,14 +390,21 @@ const modules = suite("jail: 'use npm' modules");
 modules("the host installs what a webtask requires; the guest loads it from the store, read-only", async () => {
   const root = mkdtempSync(join(tmpdir(), 'jail-modules-'));
   chmodSync(root, 0o755);
+  // npm installs from a registry served here on 127.0.0.1 (the modules package's fixture packages).
+  mkdirSync(join(root, '.packed'));
+  const registry = await startRegistry(await packFixtures(join(root, '.packed')));
+  const saved = { ...process.env };
+  Object.assign(process.env, npmEnv(join(root, '.npm')), { npm_config_registry: registry.url });
   const local = jail({ size: 2, timeout: 120_000 });
   try {
-    const code = `'use npm';\nconst ms = require('ms@2.1.3');\nmodule.exports = (cb) => { let write; try { require('fs').writeFileSync(${JSON.stringify(join(root, 'ms', 'owned'))}, '1'); write = 'wrote'; } catch (error) { write = error.code; } cb(null, { hour: ms('1h'), write }); };`;
+    const code = `'use npm';\nconst base = require('fx-base@2.0.0');\nmodule.exports = (cb) => { let write; try { require('fs').writeFileSync(${JSON.stringify(join(root, 'fx-base', 'owned'))}, '1'); write = 'wrote'; } catch (error) { write = error.code; } cb(null, { version: base.version, write }); };`;
     const webtask = createJobWebtask('npm', code, { container: 'npm', modulesRoot: root, timeout: 120_000 });
     const result = await local.run({ webtask, request: get() });
-    assert.equal(json(result), { hour: 3_600_000, write: 'EROFS' });
+    assert.equal(json(result), { version: '2.0.0', write: 'EROFS' });
   } finally {
     await local.close();
+    process.env = saved;
+    await registry.close();
     rmSync(root, { recursive: true, force: true });
   }
 });
