@@ -25,6 +25,7 @@ interface Reported extends Wanted, Install {
 }
 
 /**
+ * `GET /api/env/node/modules/{name}`: the versions of one module, for anyone (as on the platform).
  * `GET /api/env/node/modules`: the module listing, for any valid token. `POST` with `{ modules:
  * [{ name, version }] }` (an exact version, a range or a dist-tag): each is ensured in the
  * background and reported as `queued`, `available` (with the exact version a range or tag
@@ -51,7 +52,24 @@ export function createModuleRoutes(ctx: { auth: Authenticator; modules: ModuleSt
     sendJson(res, 200, wanted.map((entry) => follow(store(), installs, gate, entry)));
   };
 
-  return [[['api', 'env', 'node', 'modules'], { GET: list, POST: ensure }]];
+  // What the platform answered without a token (sandboxjs's listNodeModuleVersions sends none): the
+  // versions of one module this server has, and those it is installing (exact versions only).
+  const versions: Handler = async (_req, res, _url, [name]) => {
+    const installed = store().versions(name!).map((version): Reported => ({ name: name!, version, state: 'available' }));
+    const underWay = [...installs].flatMap(([spec, install]): Reported[] => {
+      const at = spec.lastIndexOf('@');
+      const version = spec.slice(at + 1);
+      if (spec.slice(0, at) !== name || installed.some((entry) => entry.version === version)) return [];
+      return [{ name: name!, version, state: install.state, ...(install.message ? { message: install.message } : {}) }];
+    });
+    sendJson(res, 200, [...installed, ...underWay]);
+  };
+
+  // The listing first: a trailing `*` also matches nothing after it.
+  return [
+    [['api', 'env', 'node', 'modules'], { GET: list, POST: ensure }],
+    [['api', 'env', 'node', 'modules', '*'], { GET: versions }],
+  ];
 }
 
 function wantedOf(body: Record<string, unknown>): Wanted[] {

@@ -97,7 +97,7 @@ function writeData(ctx: RouteContext): Handler {
     const options = { etag: etag as string | null | undefined, containerLimit: ctx.limits.maxContainerStorage };
     let written: StoredData | undefined;
     try {
-      written = await ctx.store.writeData(container!, name!, body.data, options);
+      written = await ctx.store.writeData(container!, name!, dataOf(body.data), options);
     } catch (error) {
       return conflictAnswer(res, error);
     }
@@ -121,6 +121,19 @@ function logs(ctx: RouteContext): Handler {
     await ctx.auth.manager(req, url, container!);
     ctx.hub.subscribe(container!, res);
   };
+}
+
+/**
+ * The document a `PUT …/data` stores: the platform's clients send it as JSON text (sandboxjs's
+ * `updateStorage` sends `JSON.stringify(data)`), ours as a value; text that is not JSON is stored as the string it is.
+ */
+function dataOf(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
+  }
 }
 
 function webtaskInput(body: Record<string, unknown>): { code?: string; url?: string; secrets?: Record<string, string>; meta?: Record<string, string> } {
