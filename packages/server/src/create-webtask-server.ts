@@ -14,6 +14,7 @@ import { createModuleGate, type ModuleGate } from './modules/module-gate.ts';
 import type { ModulePolicy } from './modules/module-policy.ts';
 import { createModuleRoutes } from './routes/modules-routes.ts';
 import { createStatusRoutes } from './routes/status-routes.ts';
+import { createEditRoutes } from './routes/edit-routes.ts';
 import { serverVersion } from './version.ts';
 import { defaultExecutor, defaultSandbox, type ExecutorSettings } from './run/default-executor.ts';
 import { createRateLimiter, type RateLimit } from './run/rate-limit.ts';
@@ -92,7 +93,7 @@ export function createWebtaskServer(options: WebtaskServerOptions): Server {
   const context = { store, tokens, auth, webtasks, executor, hub, base, maxBodySize, egress, modules: options.modules, gate, quota, limits, admitCode };
   const run = createRunRoutes({ ...context, limiter: createRateLimiter(options.rateLimit) });
   const facts = { version: serverVersion(), sandbox: options.executor === undefined ? (options.sandbox ?? defaultSandbox()) : 'custom', started: Date.now() };
-  const handle = createRouter([...createWebtaskRoutes(context), ...run.routes, ...createTokenRoutes(context), ...createModuleRoutes(context), ...createStatusRoutes(context, facts)]);
+  const handle = createRouter([...createWebtaskRoutes(context), ...run.routes, ...createTokenRoutes(context), ...createModuleRoutes(context), ...createStatusRoutes(context, facts), ...createEditRoutes()]);
 
   const server = createHttpServer(arrivalLimits(limits), (req, res) => {
     let answered: Promise<void>;

@@ -98,6 +98,14 @@ test('code that does not compile is refused at create (400, the runtime\'s words
   assert.is(other.status, 200, JSON.stringify(other.body));
 });
 
+test('/edit/{container} (where wt edit goes): a page saying the editor is not available yet, not a 404', async () => {
+  for (const path of ['/edit/acme', '/edit/acme/', '/edit/v2/acme']) {
+    const page = await fetch(base + path, { signal: AbortSignal.timeout(5000) });
+    assert.equal([page.status, page.headers.get('content-type'), page.headers.get('content-security-policy')], [200, 'text/html; charset=utf-8', "default-src 'none'; frame-ancestors 'none'"]);
+    assert.match(await page.text(), 'The webtask editor is not available on this server yet');
+  }
+});
+
 test('first start: an admin token in <data>/admin-token, mode 0600', () => {
   assert.ok(opened.created);
   assert.is(readFileSync(join(data, 'admin-token'), 'utf8').trim(), opened.adminToken);
