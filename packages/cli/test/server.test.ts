@@ -304,12 +304,16 @@ test('token create, inspect (--decrypt), revoke; a revoked token is refused (exi
     assert.is(claims.ten, 'demo');
     assert.equal(claims.pctx, { plan: 'gold' });
     assert.ok(Math.abs(claims.exp - (Date.now() / 1000 + 3600)) < 60);
-    assert.is(claims.secrets, undefined);
+    assert.equal([claims.secrets, claims.revoked], [undefined, undefined]);
     assert.equal(json((await cli('token', 'inspect', token, '--decrypt', '--json')).stdout).secrets, { KEY: 's3cret' });
     assert.match((await cli('token', 'inspect', token)).stdout, /^Token\.pctx\.plan: +gold$/m);
     assert.is((await cli('ls', '--token', token)).code, 0);
     const revoked = await cli('token', 'revoke', token);
     assert.is(revoked.stdout, `Revoked token ${claims.jti}.\n`);
+    const inspected = await cli('token', 'inspect', token);
+    assert.is(inspected.code, 0);
+    assert.is(inspected.stderr, 'ext-compilers: this token is revoked (it, or a token it was issued under): the server refuses it.\n');
+    assert.match(inspected.stdout, /^Token\.revoked: +true$/m);
     const refused = await cli('ls', '--token', token);
     assert.is(refused.code, 8);
     assert.match(refused.stderr, /^ext-compilers: the server refused the token \(401 .*revoked.*\): run "ext-compilers init" with a valid token, or pass --token\.\n$/);

@@ -86,4 +86,6 @@ export interface VerifiedToken {
 export interface InspectedToken {
   readonly claims: TokenClaims;
   readonly secrets?: Record<string, string>;
+  /** Whether it has been revoked, directly or through an ancestor (it is inspected all the same). */
+  readonly revoked: boolean;
 }

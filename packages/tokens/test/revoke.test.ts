@@ -81,16 +81,23 @@ test('a custom revocation store sees the whole chain and each revoked jti', asyn
   assert.is(await code(service.verify(child)), 'ERR_TOKEN_REVOKED');
 });
 
-test('inspect: claims always, secrets only with decrypt, whatever the validity period or revocation', async () => {
+test('inspect: claims always, secrets only with decrypt, whatever the validity period or revocation, which it says', async () => {
   const service = testService();
   const token = await service.issue({ ten: 'c', exp: NOW + 1, ectx: { s: 'v' } });
+  const parent = await service.issue({ ten: 'c', dd: 1 });
+  const child = await service.issue({}, { issuer: parent });
+  assert.equal([(await service.inspect(token)).revoked, (await service.inspect(child)).revoked], [false, false]);
   await service.revoke(token);
+  await service.revoke(parent);
   service.setNow(NOW + 10);
   const plain = await service.inspect(token);
-  assert.equal(Object.keys(plain), ['claims']);
+  assert.equal(Object.keys(plain), ['claims', 'revoked']);
+  assert.is(plain.revoked, true);
+  // Revoked through its ancestor.
+  assert.is((await service.inspect(child)).revoked, true);
   assert.type(plain.claims.ectx, 'string');
   assert.equal((await service.inspect(token, { decrypt: true })).secrets, { s: 'v' });
-  assert.equal(Object.keys(await service.inspect(await service.issue({ ten: 'c' }), { decrypt: true })), ['claims']);
+  assert.equal(await service.inspect(await service.issue({ ten: 'c' }), { decrypt: true }).then((inspected) => Object.keys(inspected)), ['claims', 'revoked']);
   assert.is(await code(service.inspect(`${token}x`)), 'ERR_TOKEN_SIGNATURE');
 });
 

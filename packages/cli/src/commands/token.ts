@@ -1,7 +1,7 @@
 import type { Command } from '../internal/command.ts';
 import { EXIT, usageError } from '../internal/errors.ts';
 import { pairs } from '../internal/inputs.ts';
-import { out, table } from '../internal/io.ts';
+import { note, out, table } from '../internal/io.ts';
 import { client, clientVerb } from '../internal/webtasks.ts';
 
 const INTEGER_CLAIMS = ['dd', 'pb', 'mb', 'dr', 'nbf'] as const;
@@ -70,6 +70,7 @@ export const tokenInspect: Command = {
   async run(parsed) {
     const api = await client(parsed);
     const claims = await api.request<Record<string, unknown>>('GET', '/api/tokens/inspect', { query: { token: parsed.arg('TOKEN'), decrypt: parsed.flag('decrypt') || undefined } });
+    if (claims.revoked === true) note('ext-compilers: this token is revoked (it, or a token it was issued under): the server refuses it.');
     if (parsed.flag('json')) out(JSON.stringify(claims, null, 2));
     else {
       const rows = Object.entries(claims).flatMap(([key, value]): string[][] => {

@@ -30,7 +30,7 @@ export function createTokenRoutes(ctx: RouteContext): Routes {
     if (!target) throw new HttpError(400, 'Say which token: ?token=<token>.');
     const decrypt = url.searchParams.get('decrypt') === 'true' || url.searchParams.get('decrypt') === '1';
     const inspected = await tokens.inspect(target, caller.admin ? { decrypt } : { decrypt, by: caller.token });
-    sendJson(res, 200, { ...inspected.claims, ...(inspected.secrets ? { secrets: inspected.secrets } : {}) });
+    sendJson(res, 200, { ...inspected.claims, ...(inspected.secrets ? { secrets: inspected.secrets } : {}), ...(inspected.revoked ? { revoked: true } : {}) });
   };
 
   const revoke: Handler = async (req, res, url) => {

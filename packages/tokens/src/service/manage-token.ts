@@ -14,8 +14,9 @@ export async function inspectToken(ctx: ServiceContext, token: unknown, decrypt:
     if (!allowed) throw tokenError('ERR_TOKEN_FORBIDDEN', 'The token may not inspect this token.');
   }
   const { claims } = target;
-  if (!decrypt || claims.ectx === undefined) return { claims };
-  return { claims, secrets: await decryptSecrets(claims.ectx, ctx.contentKey) };
+  const revoked = await ctx.revocations.isRevoked([...claims.ca, claims.jti]);
+  if (!decrypt || claims.ectx === undefined) return { claims, revoked };
+  return { claims, secrets: await decryptSecrets(claims.ectx, ctx.contentKey), revoked };
 }
 
 /** Revokes a token (given whole, or by jti) and with it every token issued under it. */
